@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rule machinery shared by the VMX and SVM catalogues.
+//!
+//! A rule is one architectural consistency check (an SDM VM-entry check or an
+//! APM VMRUN check) with a stable ID. Catalogues are declared with
+//! [`define_rules!`]; checks are written one per line with [`cc!`], KVM's
+//! `CC()` with a rule ID: the failing rule goes to a [`Verdicts`] sink, which
+//! is a counter and tracepoint in the kernel and a list under `cargo test`, so
+//! tests assert *which* rule fired.
+
+use core::ops::ControlFlow;
+
+/// What the architecture does when a rule fails.
+///
+/// The consequence is a property of the rule, mapped once by the caller that
+/// emulates the failing instruction (KVM's `nested_vmx_run()`,
+/// `nested_svm_vmrun()`), never by the check itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Consequence {
+    /// VMLAUNCH/VMRESUME fails with VMfailValid and this VM-instruction error
+    /// number: 7 ("VM entry with invalid control field(s)") or 8 ("VM entry
+    /// with invalid host-state field(s)").
+    VmFailValid(u8),
+    /// VM entry fails with a VM exit, basic reason 33 ("VM-entry failure due
+    /// to invalid guest state"), and this exit qualification (0 in general,
+    /// 2 for PDPTE loading, 3 for NMI injection, 4 for the VMCS link pointer).
+    InvalidGuestState(u8),
+    /// VM entry fails with a VM exit, basic reason 34 ("VM-entry failure due
+    /// to MSR loading"); the exit qualification is the 1-based index of the
+    /// failing entry in the VM-entry MSR-load list.
+    MsrLoadFail,
+    /// A failure while storing or loading MSRs on VM exit: VMX abort with
+    /// this indicator (2: storing guest MSRs, 4: loading host MSRs).
+    VmxAbort(u32),
+    /// VMRUN completes with `#VMEXIT(VMEXIT_INVALID)`.
+    VmexitInvalid,
+    /// VMRUN raises #GP(0) without entering the guest.
+    GeneralProtection,
+}
+
+impl Consequence {
+    /// Short text for catalogues and traces.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::VmFailValid(7) => "VMfailValid(7)",
+            Self::VmFailValid(8) => "VMfailValid(8)",
+            Self::VmFailValid(_) => "VMfailValid",
+            Self::InvalidGuestState(0) => "VM-exit 33",
+            Self::InvalidGuestState(2) => "VM-exit 33, qual 2 (PDPTE)",
+            Self::InvalidGuestState(3) => "VM-exit 33, qual 3 (NMI injection)",
+            Self::InvalidGuestState(4) => "VM-exit 33, qual 4 (VMCS link)",
+            Self::InvalidGuestState(_) => "VM-exit 33",
+            Self::MsrLoadFail => "VM-exit 34, qual = entry index",
+            Self::VmxAbort(2) => "VMX abort 2 (storing guest MSRs)",
+            Self::VmxAbort(4) => "VMX abort 4 (loading host MSRs)",
+            Self::VmxAbort(_) => "VMX abort",
+            Self::VmexitInvalid => "#VMEXIT(INVALID)",
+            Self::GeneralProtection => "#GP(0)",
+        }
+    }
+}
+
+/// The static description of one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleInfo<C: 'static> {
+    /// Stable ID, e.g. `VMX-GUEST-CR0-PG-PE`. Never reused, never renumbered:
+    /// counters, traces, errno reports and the documentation use it.
+    pub id: &'static str,
+    /// The class whose mode (off/audit/enforce) governs the rule.
+    pub class: C,
+    /// What the architecture does when the rule fails.
+    pub consequence: Consequence,
+    /// The rule in the manual's words.
+    pub description: &'static str,
+}
+
+/// A catalogue of rules: a dense `#[repr(u16)]` enum made by [`define_rules!`].
+pub trait Rule: Copy + Eq + core::fmt::Debug + 'static {
+    /// The class type of this catalogue.
+    type Class: Copy + Eq + core::fmt::Debug + 'static;
+    /// Every rule, in check order; `ALL[r.index()] == r`.
+    const ALL: &'static [Self];
+    /// The dense index of this rule, for counter arrays.
+    fn index(self) -> usize;
+    /// The static description of this rule.
+    fn info(self) -> &'static RuleInfo<Self::Class>;
+}
+
+/// Declares a rule catalogue: an enum, its [`Rule`] implementation and its
+/// [`RuleInfo`] table, from one line per rule.
+///
+/// ```ignore
+/// define_rules! {
+///     /// VMX VM-entry checks.
+///     pub enum VmxRule: VmxClass {
+///         CtlPinReserved = ("VMX-CTL-PIN-RSVD", VmxClass::Controls,
+///             Consequence::VmFailValid(7),
+///             "Reserved bits in the pin-based VM-execution controls must be set properly"),
+///     }
+/// }
+/// ```
+macro_rules! define_rules {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident : $class:ty {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident = ($id:literal, $rclass:expr, $cons:expr, $desc:literal $(,)?)
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u16)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+        }
+
+        impl $name {
+            const INFOS: &'static [crate::engine::rule::RuleInfo<$class>] = &[
+                $( crate::engine::rule::RuleInfo {
+                    id: $id,
+                    class: $rclass,
+                    consequence: $cons,
+                    description: $desc,
+                }, )*
+            ];
+            /// Number of rules in the catalogue.
+            pub const COUNT: usize = Self::INFOS.len();
+        }
+
+        impl crate::engine::rule::Rule for $name {
+            type Class = $class;
+            const ALL: &'static [Self] = &[ $( Self::$variant, )* ];
+            fn index(self) -> usize {
+                self as usize
+            }
+            fn info(self) -> &'static crate::engine::rule::RuleInfo<$class> {
+                // `self as usize` < INFOS.len(): both lists come from the same
+                // macro repetition. `get` keeps this panic-free regardless.
+                match Self::INFOS.get(self as usize) {
+                    Some(info) => info,
+                    None => &Self::INFOS[0],
+                }
+            }
+        }
+    };
+}
+pub(crate) use define_rules;
+
+/// Checks one rule: when `$fails` is true, report `$rule` to `$sink` and
+/// return early if the sink says so. The check reads as KVM's `CC(expr)`.
+macro_rules! cc {
+    ($sink:expr, $rule:expr, $fails:expr) => {
+        if $fails {
+            $sink.failed($rule)?;
+        }
+    };
+}
+pub(crate) use cc;
+
+/// Where failing rules go.
+pub trait Verdicts<R: Rule> {
+    /// Records that `rule` failed. `Break` stops checking (enforce, or the
+    /// architecture's first-failure order); `Continue` asks for more
+    /// (audit wants every failure).
+    fn failed(&mut self, rule: R) -> ControlFlow<()>;
+}
+
+/// Stops at the first failing rule, as the hardware does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FirstFailure<R>(pub Option<R>);
+
+impl<R> Default for FirstFailure<R> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+impl<R: Rule> Verdicts<R> for FirstFailure<R> {
+    fn failed(&mut self, rule: R) -> ControlFlow<()> {
+        self.0 = Some(rule);
+        ControlFlow::Break(())
+    }
+}
+
+/// Maximum catalogue size supported by [`RuleSet`].
+pub const MAX_RULES: usize = 512;
+const WORDS: usize = MAX_RULES / 64;
+
+/// A set of rules, as a bitmap over the dense rule index: every failure, for
+/// audit mode and for tests that assert exactly which rules fired.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct RuleSet<R> {
+    bits: [u64; WORDS],
+    _rule: core::marker::PhantomData<R>,
+}
+
+impl<R: Rule> Default for RuleSet<R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<R: Rule> RuleSet<R> {
+    /// The empty set.
+    pub const fn new() -> Self {
+        Self {
+            bits: [0; WORDS],
+            _rule: core::marker::PhantomData,
+        }
+    }
+
+    /// Adds `rule`. Rules past [`MAX_RULES`] are not representable; the
+    /// catalogue tests assert no catalogue is that large.
+    pub fn insert(&mut self, rule: R) {
+        let i = rule.index();
+        if let Some(word) = self.bits.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    /// Whether `rule` is in the set.
+    pub fn contains(&self, rule: R) -> bool {
+        let i = rule.index();
+        self.bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Number of rules in the set.
+    pub fn len(&self) -> usize {
+        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|w| *w == 0)
+    }
+
+    /// The rules in the set, in catalogue order.
+    pub fn iter(&self) -> impl Iterator<Item = R> + '_ {
+        R::ALL.iter().copied().filter(|r| self.contains(*r))
+    }
+
+    /// The first rule of the set in catalogue order.
+    pub fn first(&self) -> Option<R> {
+        self.iter().next()
+    }
+}
+
+impl<R: Rule> core::fmt::Debug for RuleSet<R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_set().entries(self.iter().map(|r| r.info().id)).finish()
+    }
+}
+
+impl<R: Rule> Verdicts<R> for RuleSet<R> {
+    fn failed(&mut self, rule: R) -> ControlFlow<()> {
+        self.insert(rule);
+        ControlFlow::Continue(())
+    }
+}
+
+/// What nestvirt does with a failing rule of a class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum Mode {
+    /// Do not evaluate the class.
+    Off = 0,
+    /// Evaluate, count and trace every failure; KVM's own verdict stands.
+    Audit = 1,
+    /// Evaluate; the first failure fails the nested entry as the
+    /// architecture says, even where KVM would have accepted it.
+    Enforce = 2,
+}
+
+impl Mode {
+    /// Decodes a mode from its ABI value.
+    pub const fn from_u32(v: u32) -> Option<Self> {
+        match v {
+            0 => Some(Self::Off),
+            1 => Some(Self::Audit),
+            2 => Some(Self::Enforce),
+            _ => None,
+        }
+    }
+
+    /// Parses a module-parameter spelling (`off`, `audit`, `enforce`).
+    pub fn parse(s: &[u8]) -> Option<Self> {
+        let s = s.strip_suffix(b"\n").unwrap_or(s);
+        match s {
+            b"off" => Some(Self::Off),
+            b"audit" => Some(Self::Audit),
+            b"enforce" => Some(Self::Enforce),
+            _ => None,
+        }
+    }
+
+    /// The module-parameter spelling.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Audit => "audit",
+            Self::Enforce => "enforce",
+        }
+    }
+}
+
+/// Checks the invariants every catalogue must keep: IDs unique and
+/// well-formed, the dense index matching `ALL`, the size within
+/// [`MAX_RULES`]. Returns the first violation as text. Used by each vendor's
+/// catalogue test and by `nestvirt-rules`.
+pub fn check_catalogue<R: Rule>() -> Result<(), &'static str> {
+    if R::ALL.len() > MAX_RULES {
+        return Err("catalogue larger than MAX_RULES");
+    }
+    for (i, r) in R::ALL.iter().enumerate() {
+        if r.index() != i {
+            return Err("ALL is not in index order");
+        }
+        let id = r.info().id;
+        let well_formed = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+        if !well_formed {
+            return Err("rule ID is not [A-Z0-9-]+");
+        }
+        if r.info().description.is_empty() {
+            return Err("rule without description");
+        }
+        if R::ALL[..i].iter().any(|o| o.info().id == id) {
+            return Err("duplicate rule ID");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum TestClass {
+        A,
+        B,
+    }
+
+    define_rules! {
+        enum TestRule: TestClass {
+            First = ("T-FIRST", TestClass::A, Consequence::VmFailValid(7), "first"),
+            Second = ("T-SECOND", TestClass::B, Consequence::VmexitInvalid, "second"),
+            Third = ("T-THIRD", TestClass::B, Consequence::MsrLoadFail, "third"),
+        }
+    }
+
+    fn check(v: &mut impl Verdicts<TestRule>, a: bool, b: bool, c: bool) -> ControlFlow<()> {
+        cc!(v, TestRule::First, a);
+        cc!(v, TestRule::Second, b);
+        cc!(v, TestRule::Third, c);
+        ControlFlow::Continue(())
+    }
+
+    #[test]
+    fn catalogue_is_dense_and_described() {
+        assert_eq!(TestRule::COUNT, 3);
+        assert_eq!(check_catalogue::<TestRule>(), Ok(()));
+        assert_eq!(TestRule::Second.info().id, "T-SECOND");
+        assert_eq!(TestRule::Third.info().class, TestClass::B);
+        assert_eq!(TestRule::First.info().consequence, Consequence::VmFailValid(7));
+    }
+
+    #[test]
+    fn first_failure_stops_at_the_first_rule_in_order() {
+        let mut v = FirstFailure::default();
+        assert!(check(&mut v, false, true, true).is_break());
+        assert_eq!(v.0, Some(TestRule::Second));
+        let mut v = FirstFailure::default();
+        assert!(check(&mut v, false, false, false).is_continue());
+        assert_eq!(v.0, None);
+    }
+
+    #[test]
+    fn rule_set_collects_every_failure() {
+        let mut v = RuleSet::new();
+        assert!(check(&mut v, true, false, true).is_continue());
+        assert_eq!(v.len(), 2);
+        assert!(v.contains(TestRule::First) && v.contains(TestRule::Third));
+        assert!(!v.contains(TestRule::Second));
+        assert_eq!(v.first(), Some(TestRule::First));
+    }
+
+    #[test]
+    fn mode_round_trips() {
+        for m in [Mode::Off, Mode::Audit, Mode::Enforce] {
+            assert_eq!(Mode::from_u32(m as u32), Some(m));
+            assert_eq!(Mode::parse(m.name().as_bytes()), Some(m));
+        }
+        assert_eq!(Mode::parse(b"enforce\n"), Some(Mode::Enforce));
+        assert_eq!(Mode::parse(b"Enforce"), None);
+        assert_eq!(Mode::from_u32(3), None);
+    }
+}
