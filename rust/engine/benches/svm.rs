@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Placeholder until the svm catalogue lands.
+fn main() {}
