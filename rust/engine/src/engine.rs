@@ -7,3 +7,4 @@
 //! so every function here returns a verdict and never panics.
 
 pub mod rule;
+pub mod svm;
