@@ -18,6 +18,7 @@ mod check_controls;
 mod check_save;
 pub mod layout;
 pub mod rules;
+pub mod sample;
 mod validate;
 mod vmcb02;
 mod vmcb12;
