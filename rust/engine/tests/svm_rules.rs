@@ -190,13 +190,6 @@ const CASES: &[Case] = cases! {
         |e| { e.remove(Features::XSAVE).vmcb.set_intercept(intercept::XSETBV, true); };
 };
 
-fn case(rule: SvmRule) -> &'static Case {
-    CASES
-        .iter()
-        .find(|c| c.rule == rule)
-        .expect("every rule has a case")
-}
-
 #[test]
 fn test_baseline_passes() {
     let e = Env::new();
