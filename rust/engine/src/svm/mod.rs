@@ -27,7 +27,7 @@ pub use caps::{Features, SvmCaps, VmrunOperand};
 pub use check_controls::check_controls;
 pub use check_save::check_save;
 pub use rules::{KvmCheck, RuleSource, SvmClass, SvmRule};
-pub use validate::{check_vmrun, validate, validate_vmrun};
+pub use validate::{check_vmrun, validate, validate_vmrun, FIELDS_READ};
 pub use vmcb02::{
     check_vmcb02_intercepts, l1_intercepts, required_vmcb02_intercepts, virtual_vmload_vmsave,
 };

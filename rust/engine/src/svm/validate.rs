@@ -19,6 +19,7 @@ use core::ops::ControlFlow;
 use super::caps::{SvmCaps, VmrunOperand};
 use super::check_controls::check_controls;
 use super::check_save::check_save;
+use super::layout::{control, save, Field};
 use super::rules::SvmRule;
 use super::vmcb12::Vmcb12;
 use crate::engine::rule::{cc, Verdicts};
@@ -55,3 +56,31 @@ pub fn validate_vmrun(
     check_vmrun(op, caps, v)?;
     validate(vmcb, caps, v)
 }
+
+/// Every vmcb12 field [`validate`] and
+/// [`check_vmcb02_intercepts`](super::check_vmcb02_intercepts) read: what
+/// the kernel glue must copy into a [`Vmcb12`] built field by field. Of CS
+/// only the attributes are read.
+pub const FIELDS_READ: &[Field] = &[
+    control::INTERCEPTS,
+    control::IOPM_BASE_PA,
+    control::MSRPM_BASE_PA,
+    control::ASID,
+    control::TLB_CTL,
+    control::ERAP_CTL,
+    control::INT_CTL,
+    control::INT_VECTOR,
+    control::MISC_CTL,
+    control::EVENT_INJ,
+    control::NESTED_CR3,
+    control::MISC_CTL2,
+    save::CS,
+    save::EFER,
+    save::CR4,
+    save::CR3,
+    save::CR0,
+    save::DR7,
+    save::DR6,
+    save::S_CET,
+    save::G_PAT,
+];
