@@ -8,3 +8,4 @@
 
 pub mod rule;
 pub mod svm;
+pub mod vmx;

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The baseline vmcs12 (64-bit guest and host, EPT, VPID, APICv) passes,
+//! and the catalogue keeps its invariants.
+
+use nestvirt_engine::rule::{check_catalogue, Consequence, Rule};
+use nestvirt_engine::vmx::{
+    all_failures, baseline_caps, baseline_context, baseline_vmcs12, first_failure, Validator,
+    VmxClass, VmxRule,
+};
+
+#[test]
+fn test_baseline_passes() {
+    let (vmcs, caps, ctx) = (baseline_vmcs12(), baseline_caps(), baseline_context());
+    assert_eq!(all_failures(&vmcs, &caps, &ctx), Default::default());
+    assert_eq!(first_failure(&vmcs, &caps, &ctx), None);
+    let mut validator = Validator::new();
+    assert_eq!(validator.first_failure(&vmcs, &caps, &ctx), None);
+    assert_eq!(validator.first_failure(&vmcs, &caps, &ctx), None);
+}
+
+#[test]
+fn test_catalogue_is_well_formed() {
+    assert_eq!(check_catalogue::<VmxRule>(), Ok(()));
+    assert!(VmxRule::COUNT >= 230, "only {} rules", VmxRule::COUNT);
+}
+
+#[test]
+fn test_consequence_matches_class() {
+    for rule in VmxRule::ALL {
+        let info = rule.info();
+        let ok = match info.class {
+            VmxClass::Controls => info.consequence == Consequence::VmFailValid(7),
+            VmxClass::HostState => info.consequence == Consequence::VmFailValid(8),
+            VmxClass::GuestState => matches!(
+                info.consequence,
+                Consequence::InvalidGuestState(0 | 2 | 3 | 4)
+            ),
+            VmxClass::MsrList => matches!(
+                info.consequence,
+                Consequence::MsrLoadFail | Consequence::VmxAbort(2 | 4)
+            ),
+        };
+        assert!(
+            ok,
+            "{}: {:?} with {:?}",
+            info.id, info.class, info.consequence
+        );
+        let prefix = match info.class {
+            VmxClass::Controls => "VMX-CTL-",
+            VmxClass::HostState => "VMX-HOST-",
+            VmxClass::GuestState => "VMX-GUEST-",
+            VmxClass::MsrList => "VMX-MSR-",
+        };
+        assert!(info.id.starts_with(prefix), "{}", info.id);
+    }
+}
