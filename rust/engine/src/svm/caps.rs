@@ -156,6 +156,22 @@ impl SvmCaps {
     pub const fn has(self, f: Features) -> bool {
         self.features.has(f)
     }
+
+    /// The bits of a (bit, feature) table whose feature is exposed.
+    pub fn granted(self, table: &[(u64, Features)]) -> u64 {
+        table
+            .iter()
+            .filter(|(_, f)| self.has(*f))
+            .fold(0, |acc, (bit, _)| acc | bit)
+    }
+
+    /// The bits of a (bit, feature) table whose feature is not exposed.
+    pub fn withheld(self, table: &[(u64, Features)]) -> u64 {
+        table
+            .iter()
+            .filter(|(_, f)| !self.has(*f))
+            .fold(0, |acc, (bit, _)| acc | bit)
+    }
 }
 
 /// The operands and processor state VMRUN checks before it reads the VMCB.

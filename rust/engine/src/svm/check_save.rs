@@ -10,6 +10,7 @@ use core::ops::ControlFlow;
 use super::bits::{attrib, cr0, cr3, cr4, efer, misc_ctl, s_cet};
 use super::caps::{Features, SvmCaps};
 use super::rules::SvmRule;
+use super::rules::SvmRule::*;
 use super::vmcb12::{SegReg, Vmcb12};
 use crate::engine::rule::{cc, Verdicts};
 
@@ -40,27 +41,11 @@ const EFER_FEATURES: &[(u64, Features)] = &[
 
 /// CR4 bits set for features L1 does not have.
 fn cr4_missing_features(cr4: u64, caps: &SvmCaps) -> u64 {
-    let mut bad = 0;
-    for &(bit, f) in CR4_FEATURES {
-        if !caps.has(f) {
-            bad |= bit;
-        }
-    }
+    let mut bad = caps.withheld(CR4_FEATURES);
     if !caps.features.any(Features::SHSTK.with(Features::IBT)) {
         bad |= cr4::CET;
     }
     cr4 & bad
-}
-
-/// EFER bits L1 may set, other than LME and LMA.
-fn efer_allowed(caps: &SvmCaps) -> u64 {
-    let mut ok = efer::SCE | efer::SVME;
-    for &(bit, f) in EFER_FEATURES {
-        if caps.has(f) {
-            ok |= bit;
-        }
-    }
-    ok
 }
 
 /// Whether every byte of a PAT value is a defined memory type
@@ -79,60 +64,47 @@ pub fn check_save(
     let cr0 = vmcb.cr0();
     let cr3 = vmcb.cr3();
     let cr4 = vmcb.cr4();
-    let long = efer & efer::LME != 0 && cr0 & cr0::PG != 0;
     let cs = vmcb.seg(SegReg::Cs).attrib;
-    let cr3_ignored = if caps.has(Features::LAM) {
+    let (pe, wp, cd, nw, pg) = (
+        cr0 & cr0::PE != 0,
+        cr0 & cr0::WP != 0,
+        cr0 & cr0::CD != 0,
+        cr0 & cr0::NW != 0,
+        cr0 & cr0::PG != 0,
+    );
+    let (pae, cet) = (cr4 & cr4::PAE != 0, cr4 & cr4::CET != 0);
+    let lm = efer & (efer::LME | efer::LMA) != 0;
+    // EFER.LME and CR0.PG: the guest runs in long mode.
+    let long = efer & efer::LME != 0 && pg;
+    let cs_l_d = cs & attrib::L != 0 && cs & attrib::DB != 0;
+    let lam = if caps.has(Features::LAM) {
         cr3::LAM_U48 | cr3::LAM_U57
     } else {
         0
     };
+    let efer_ok = efer::LME | efer::LMA | efer::SCE | efer::SVME | caps.granted(EFER_FEATURES);
     let npt = vmcb.misc_ctl() & misc_ctl::NP != 0 && caps.has(Features::NPT);
-    let cet = caps.features.any(Features::SHSTK.with(Features::IBT));
+    let has_cet = caps.features.any(Features::SHSTK.with(Features::IBT));
 
-    cc!(v, SvmRule::EferSvme, efer & efer::SVME == 0);
-    cc!(
-        v,
-        SvmRule::Cr0CdNw,
-        cr0 & cr0::CD == 0 && cr0 & cr0::NW != 0
-    );
-    cc!(v, SvmRule::Cr0High, cr0 >> 32 != 0);
-    cc!(v, SvmRule::Dr6High, vmcb.dr6() >> 32 != 0);
-    cc!(v, SvmRule::Dr7High, vmcb.dr7() >> 32 != 0);
-    cc!(v, SvmRule::LongPae, long && cr4 & cr4::PAE == 0);
-    cc!(v, SvmRule::LongPe, long && cr0 & cr0::PE == 0);
-    cc!(
-        v,
-        SvmRule::Cr3LongMbz,
-        long && !caps.legal_pa(cr3 & !cr3_ignored)
-    );
-    cc!(
-        v,
-        SvmRule::LongCsLd,
-        long && cr4 & cr4::PAE != 0 && cs & attrib::L != 0 && cs & attrib::DB != 0
-    );
-    cc!(v, SvmRule::Cr4Reserved, cr4 & !cr4::DEFINED != 0);
-    cc!(v, SvmRule::Cr4Feature, cr4_missing_features(cr4, caps) != 0);
-    cc!(
-        v,
-        SvmRule::EferLm,
-        efer & (efer::LME | efer::LMA) != 0 && !caps.has(Features::LM)
-    );
-    cc!(
-        v,
-        SvmRule::EferMbz,
-        efer & !(efer::LME | efer::LMA) & !efer_allowed(caps) != 0
-    );
-    cc!(v, SvmRule::Gpat, npt && !pat_valid(vmcb.g_pat()));
-    cc!(
-        v,
-        SvmRule::Cr3LegacyMbz,
-        !long && (cr3 >> 32 != 0 || !caps.legal_pa(cr3))
-    );
-    cc!(v, SvmRule::CetWp, cr4 & cr4::CET != 0 && cr0 & cr0::WP == 0);
-    cc!(
-        v,
-        SvmRule::SCetReserved,
-        cet && vmcb.s_cet() & s_cet::RESERVED != 0
-    );
+    let cr3_legacy_ok = cr3 >> 32 == 0 && caps.legal_pa(cr3);
+    let s_cet_rsvd = vmcb.s_cet() & s_cet::RESERVED != 0;
+
+    cc!(v, EferSvme, efer & efer::SVME == 0);
+    cc!(v, Cr0CdNw, !cd && nw);
+    cc!(v, Cr0High, cr0 >> 32 != 0);
+    cc!(v, Dr6High, vmcb.dr6() >> 32 != 0);
+    cc!(v, Dr7High, vmcb.dr7() >> 32 != 0);
+    cc!(v, LongPae, long && !pae);
+    cc!(v, LongPe, long && !pe);
+    cc!(v, Cr3LongMbz, long && !caps.legal_pa(cr3 & !lam));
+    cc!(v, LongCsLd, long && pae && cs_l_d);
+    cc!(v, Cr4Reserved, cr4 & !cr4::DEFINED != 0);
+    cc!(v, Cr4Feature, cr4_missing_features(cr4, caps) != 0);
+    cc!(v, EferLm, lm && !caps.has(Features::LM));
+    cc!(v, EferMbz, efer & !efer_ok != 0);
+    cc!(v, Gpat, npt && !pat_valid(vmcb.g_pat()));
+    cc!(v, Cr3LegacyMbz, !long && !cr3_legacy_ok);
+    cc!(v, CetWp, cet && !wp);
+    cc!(v, SCetReserved, has_cet && s_cet_rsvd);
     ControlFlow::Continue(())
 }
