@@ -104,14 +104,16 @@ pub(crate) mod dirty {
     pub const GUEST_REG: u16 = 1 << 7;
     /// Guest segment and descriptor-table registers.
     pub const GUEST_SEG: u16 = 1 << 8;
-    /// Guest RIP and RFLAGS.
+    /// Guest RIP.
     pub const GUEST_RIP: u16 = 1 << 9;
     /// Guest non-register state.
     pub const GUEST_NONREG: u16 = 1 << 10;
     /// Guest PDPTEs.
     pub const GUEST_PDPTE: u16 = 1 << 11;
+    /// Guest RFLAGS.
+    pub const GUEST_RFLAGS: u16 = 1 << 12;
     /// Every group.
-    pub const ALL: u16 = (1 << 12) - 1;
+    pub const ALL: u16 = (1 << 13) - 1;
 }
 
 macro_rules! vmcs12_type {
@@ -484,7 +486,7 @@ define_vmcs12_fields! {
     /// Guest RIP.
     GuestRip guest_rip: Natural = 0x681e @ 544, "GUEST_RIP", GUEST_RIP;
     /// Guest RFLAGS.
-    GuestRflags guest_rflags: Natural = 0x6820 @ 552, "GUEST_RFLAGS", GUEST_RIP;
+    GuestRflags guest_rflags: Natural = 0x6820 @ 552, "GUEST_RFLAGS", GUEST_RFLAGS;
     /// Guest pending debug exceptions.
     GuestPendingDbgExceptions guest_pending_dbg_exceptions: Natural = 0x6822 @ 560, "GUEST_PENDING_DBG_EXCEPTIONS", GUEST_NONREG;
     /// Guest IA32_SYSENTER_ESP.

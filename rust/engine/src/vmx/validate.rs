@@ -58,7 +58,7 @@ impl<V: Verdicts<VmxRule>> Unit<V> {
         },
         Self {
             reads: dirty::GUEST_SEG
-                | dirty::GUEST_RIP
+                | dirty::GUEST_RFLAGS
                 | dirty::GUEST_REG
                 | dirty::ENTRY_CTL
                 | dirty::EXEC_CTL,
@@ -66,6 +66,7 @@ impl<V: Verdicts<VmxRule>> Unit<V> {
         },
         Self {
             reads: dirty::GUEST_RIP
+                | dirty::GUEST_RFLAGS
                 | dirty::GUEST_SEG
                 | dirty::GUEST_REG
                 | dirty::ENTRY_CTL
@@ -75,7 +76,7 @@ impl<V: Verdicts<VmxRule>> Unit<V> {
         Self {
             reads: dirty::GUEST_NONREG
                 | dirty::GUEST_SEG
-                | dirty::GUEST_RIP
+                | dirty::GUEST_RFLAGS
                 | dirty::GUEST_REG
                 | dirty::ENTRY_CTL
                 | dirty::EXEC_CTL
