@@ -43,6 +43,7 @@ fn catalogue<R: Rule>(title: &'static str, intro: &'static str) -> Catalogue {
 fn catalogues() -> Vec<Catalogue> {
     // Each vendor adds one line here: catalogue::<Rule>(title, intro).
     vec![
+        catalogue::<nestvirt_engine::vmx::VmxRule>("VMX VM-entry checks", "The Intel SDM's VM-entry checks: Checks on VMX Controls (27.2.1), Checks on Host Control Registers, MSRs, and SSP, on Host Segment and Descriptor-Table Registers and on Host Address-Space Size (27.2.2-27.2.4), Checks on the Guest-State Area (27.3.1) and the MSR-list entry checks of VM-entry MSR loading (27.4) and VM-exit MSR storing and loading (28.4, 28.6), in the order nestvirt checks them. Documentation/nestvirt/vmx-rules-notes.rst lists the inputs beyond vmcs12 and the checks left out."),
         catalogue::<nestvirt_engine::svm::SvmRule>("SVM VMRUN checks", "The AMD APM's VMRUN checks (the #GP conditions of VMRUN, the consistency checks of 15.5.1, event injection of 15.20), the vmcb12 bits L1 may set given the features exposed to it, every check KVM 7.3.4 makes on nested VMRUN, and the intercepts vmcb02 must keep. Documentation/nestvirt/svm-rules-vs-kvm.rst lists the rules KVM 7.3.4 does not check."),
     ]
 }
