@@ -22,7 +22,7 @@ fn test_baseline_passes() {
 #[test]
 fn test_catalogue_is_well_formed() {
     assert_eq!(check_catalogue::<VmxRule>(), Ok(()));
-    assert!(VmxRule::COUNT >= 230, "only {} rules", VmxRule::COUNT);
+    const { assert!(VmxRule::COUNT >= 230) };
 }
 
 #[test]

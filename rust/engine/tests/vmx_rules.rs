@@ -931,7 +931,7 @@ fn test_msr_list_reports_the_failing_entry() {
 fn test_msr_smm_only_entries_pass_in_smm() {
     assert!(msr_failures(MsrList::EntryLoad, &msr(0x9b, 0), true).is_empty());
     assert!(msr_failures(MsrList::ExitStore, &msr(0x9e, 0), true).is_empty());
-    assert!(msr_failures(MsrList::ExitLoad, &msr(0x8ff_ff, 0), false).is_empty());
+    assert!(msr_failures(MsrList::ExitLoad, &msr(0x0008_ffff, 0), false).is_empty());
 }
 
 /// Positive boundary cases: the nearest legal value fires nothing.
