@@ -44,7 +44,7 @@ fi
 if [ ! -f "$KBUILD/.nestvirt-selftests-done" ]; then
 	log "building KVM selftests"
 	make -s -C "$KSRC" O="$KBUILD" headers_install INSTALL_HDR_PATH="$KBUILD/usr" >/dev/null
-	make -C "$KSRC/tools/testing/selftests/kvm" O="$KBUILD/kselftest/kvm" \
+	make -C "$KSRC/tools/testing/selftests/kvm" OUTPUT="$KBUILD/kselftest/kvm" \
 		KHDR_INCLUDES="-isystem $KBUILD/usr/include" -j"$jobs" >"$KBUILD/selftests.log" 2>&1 ||
 		{ tail -40 "$KBUILD/selftests.log" >&2; die "KVM selftests build failed"; }
 	touch "$KBUILD/.nestvirt-selftests-done"

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hook ABI between a hooked KVM vendor module (kvm-amd or kvm-intel
+ * rebuilt with nestvirt's patch series) and nestvirt.ko.
+ *
+ * This header is the whole contract: plain data and a few callbacks, no KVM
+ * internal structure crosses it. A hooked vendor module exports one object,
+ * nestvirt_svm_target or nestvirt_vmx_target; nestvirt.ko takes it with
+ * symbol_get(), checks abi_version, then calls attach(). Until attach() and
+ * after detach() the hooks are behind a static key and cost nothing.
+ *
+ * Every change to a structure here bumps NESTVIRT_HOOK_ABI_VERSION; both
+ * sides refuse a version they were not built for. nestvirt.ko mirrors these
+ * layouts in rust/hooks_abi.rs with offset assertions.
+ */
+#ifndef _NESTVIRT_HOOKS_H
+#define _NESTVIRT_HOOKS_H
+
+#include <linux/types.h>
+
+#define NESTVIRT_HOOK_ABI_VERSION	1
+
+/* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
+#define NESTVIRT_BACKEND_SVM		1
+#define NESTVIRT_BACKEND_VMX		2
+
+/* Where a nested entry comes from. */
+#define NESTVIRT_ENTRY_VMRUN		0	/* SVM: emulated VMRUN */
+#define NESTVIRT_ENTRY_VMLAUNCH		1	/* VMX: emulated VMLAUNCH */
+#define NESTVIRT_ENTRY_VMRESUME		2	/* VMX: emulated VMRESUME */
+#define NESTVIRT_ENTRY_RSM		3	/* return from SMM into guest mode */
+#define NESTVIRT_ENTRY_SET_STATE	4	/* KVM_SET_NESTED_STATE */
+
+/*
+ * One nested entry, as seen by the hook. @vcpu is an opaque handle: nestvirt
+ * never dereferences it, it only keys per-vCPU state and passes it back to
+ * the callbacks. @vm is an opaque per-VM key, likewise.
+ *
+ * @state points at KVM's own snapshot of the L1 structure that the entry
+ * uses: the 4 KiB VMCB image (SVM) or KVM's struct vmcs12 page (VMX), never
+ * guest memory, so what nestvirt checks is what KVM uses.
+ */
+struct nestvirt_entry {
+	void *vcpu;
+	void *vm;
+	const void *state;
+	__u64 state_gpa;	/* vmcb12 / vmcs12 address in L1 */
+	__u32 state_size;	/* 4096 */
+	__u32 source;		/* NESTVIRT_ENTRY_* */
+	__u32 vcpu_id;
+	__u32 kvm_verdict;	/* 0: KVM's own checks passed; else they failed */
+};
+
+/* What nestvirt asks the vendor module to do with the entry. */
+#define NESTVIRT_VERDICT_ALLOW		0	/* proceed as KVM decides */
+#define NESTVIRT_VERDICT_FAIL		1	/* fail the entry, as below */
+
+struct nestvirt_verdict {
+	__u32 action;		/* NESTVIRT_VERDICT_* */
+	__u32 rule;		/* catalogue index of the failing rule */
+	__u32 vm_instruction_error; /* VMX: VMfailValid number, 0 for an exit */
+	__u32 exit_reason;	/* VMX: 33/34; SVM: 0 (VMEXIT_INVALID) */
+	__u64 exit_qualification;
+};
+
+/* Callbacks nestvirt.ko provides; called with preemption disabled. */
+struct nestvirt_hook_ops {
+	/* A nested entry is about to happen; fill @v (zeroed by the caller). */
+	void (*nested_entry)(const struct nestvirt_entry *e,
+			     struct nestvirt_verdict *v);
+};
+
+/* What a hooked vendor module exports. */
+struct nestvirt_target {
+	__u32 abi_version;	/* NESTVIRT_HOOK_ABI_VERSION it was built with */
+	__u32 backend;		/* NESTVIRT_BACKEND_* */
+	const char *kernel_release; /* UTS_RELEASE of the source it came from */
+	/* Returns 0, -EBUSY when already attached, -EPROTO on a bad @ops. */
+	int (*attach)(const struct nestvirt_hook_ops *ops);
+	/* Returns once no hook call can still be running in nestvirt.ko. */
+	void (*detach)(const struct nestvirt_hook_ops *ops);
+};
+
+#ifdef __KERNEL__
+extern const struct nestvirt_target nestvirt_svm_target;
+extern const struct nestvirt_target nestvirt_vmx_target;
+#endif
+
+#endif /* _NESTVIRT_HOOKS_H */

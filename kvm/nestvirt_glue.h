@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nestvirt glue inside a hooked KVM vendor module (kvm-amd, kvm-intel).
+ * Included by the files nestvirt's patch series touches; never by nestvirt.ko.
+ */
+#ifndef _NESTVIRT_GLUE_H
+#define _NESTVIRT_GLUE_H
+
+#include <linux/jump_label.h>
+#include <linux/kvm_host.h>
+#include <nestvirt/hooks.h>
+
+DECLARE_STATIC_KEY_FALSE(nestvirt_hooks_key);
+
+/* Whether nestvirt.ko is attached; free (a patched jump) when it is not. */
+static __always_inline bool nestvirt_attached(void)
+{
+	return static_branch_unlikely(&nestvirt_hooks_key);
+}
+
+bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
+			     u64 state_gpa, u32 source, bool kvm_ok);
+
+/*
+ * Tell nestvirt about a nested entry. @state is KVM's own copy of vmcb12 or
+ * vmcs12 (NULL when none could be made). Returns true when nestvirt, in
+ * enforce mode, fails the entry; the caller then fails it the way KVM fails
+ * its own checks. nestvirt can only add failures: an entry KVM rejects stays
+ * rejected (@kvm_ok is for audit and statistics).
+ */
+static __always_inline bool nestvirt_nested_entry(struct kvm_vcpu *vcpu,
+						  const void *state,
+						  u64 state_gpa, u32 source,
+						  bool kvm_ok)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_nested_entry(vcpu, state, state_gpa, source, kvm_ok);
+}
+
+#endif /* _NESTVIRT_GLUE_H */

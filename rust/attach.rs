@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Attaching to a hooked KVM vendor module.
+//!
+//! A hooked kvm-amd or kvm-intel exports one `struct nestvirt_target`.
+//! nestvirt takes it with `symbol_get()` — which also pins the vendor module
+//! for as long as nestvirt is loaded — checks its hook ABI version, and
+//! attaches its ops. Dropping the [`Attachment`] detaches: the vendor module
+//! waits until no hook call is left in nestvirt's code.
+
+use crate::hooks_abi::{
+    NestvirtHookOps,
+    NestvirtTarget,
+    NESTVIRT_BACKEND_SVM,
+    NESTVIRT_BACKEND_VMX,
+    NESTVIRT_HOOK_ABI_VERSION, //
+};
+use core::ffi::CStr;
+use kernel::{
+    bindings,
+    prelude::*, //
+};
+
+/// The vendor module nestvirt is attached to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Backend {
+    /// kvm-amd.
+    Svm,
+    /// kvm-intel.
+    Vmx,
+}
+
+impl Backend {
+    /// The exported symbol of this backend's `struct nestvirt_target`.
+    const fn symbol(self) -> &'static CStr {
+        match self {
+            Self::Svm => c"nestvirt_svm_target",
+            Self::Vmx => c"nestvirt_vmx_target",
+        }
+    }
+
+    /// The vendor module's name, for messages.
+    pub(crate) const fn module_name(self) -> &'static str {
+        match self {
+            Self::Svm => "kvm_amd",
+            Self::Vmx => "kvm_intel",
+        }
+    }
+
+    /// `NESTVIRT_BACKEND_*`, in the hook ABI and in the uapi.
+    pub(crate) const fn abi_value(self) -> u32 {
+        match self {
+            Self::Svm => NESTVIRT_BACKEND_SVM,
+            Self::Vmx => NESTVIRT_BACKEND_VMX,
+        }
+    }
+}
+
+/// nestvirt attached to a hooked vendor module.
+///
+/// # Invariants
+///
+/// `target` points at the `struct nestvirt_target` exported by a loaded
+/// vendor module, which a `symbol_get()` reference keeps loaded until `drop`
+/// calls `symbol_put()`; `ops` is attached to it.
+pub(crate) struct Attachment {
+    target: &'static NestvirtTarget,
+    backend: Backend,
+    ops: &'static NestvirtHookOps,
+}
+
+// SAFETY: `Attachment` only holds shared references to immutable data (the
+// exported target and our static ops); detaching from any thread is allowed.
+unsafe impl Send for Attachment {}
+// SAFETY: As above; `&Attachment` only allows reading immutable data.
+unsafe impl Sync for Attachment {}
+
+impl Attachment {
+    /// Finds the loaded hooked vendor module and attaches `ops` to it.
+    pub(crate) fn attach(ops: &'static NestvirtHookOps) -> Result<Self> {
+        let Some((backend, target)) = find_target() else {
+            pr_err!(
+                "no hooked KVM vendor module is loaded: load kvm_amd or kvm_intel \
+                 built with nestvirt's hook series first\n"
+            );
+            return Err(ENODEV);
+        };
+        let put = || {
+            // SAFETY: `find_target` took exactly this symbol with `__symbol_get`.
+            unsafe { bindings::__symbol_put(backend.symbol().as_ptr().cast()) }
+        };
+
+        if target.abi_version != NESTVIRT_HOOK_ABI_VERSION {
+            pr_err!(
+                "{} speaks hook ABI {}, this nestvirt speaks {}: rebuild them together\n",
+                backend.module_name(),
+                target.abi_version,
+                NESTVIRT_HOOK_ABI_VERSION
+            );
+            put();
+            return Err(EPROTO);
+        }
+        if target.backend != backend.abi_value() {
+            pr_err!("{} reports a foreign backend {}\n", backend.module_name(), target.backend);
+            put();
+            return Err(EPROTO);
+        }
+        let Some(attach) = target.attach else {
+            put();
+            return Err(EPROTO);
+        };
+        // SAFETY: `attach` comes from the live target (pinned by symbol_get);
+        // `ops` is 'static, as the hook ABI requires.
+        let ret = unsafe { attach(ops) };
+        if ret != 0 {
+            pr_err!("{} refused to attach: error {}\n", backend.module_name(), ret);
+            put();
+            return Err(Error::from_errno(ret));
+        }
+        pr_info!(
+            "attached to {} (hook ABI {}, built from {})\n",
+            backend.module_name(),
+            target.abi_version,
+            kernel_release(target).unwrap_or(c"?").to_str().unwrap_or("?")
+        );
+        // INVARIANT: the symbol reference is held, `ops` is attached.
+        Ok(Self {
+            target,
+            backend,
+            ops,
+        })
+    }
+
+    /// The vendor module attached to.
+    pub(crate) fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The hook ABI version the vendor module was built with.
+    pub(crate) fn hook_abi_version(&self) -> u32 {
+        self.target.abi_version
+    }
+
+    /// The kernel release the vendor module was built from.
+    pub(crate) fn kernel_release(&self) -> &CStr {
+        kernel_release(self.target).unwrap_or(c"")
+    }
+}
+
+impl Drop for Attachment {
+    fn drop(&mut self) {
+        if let Some(detach) = self.target.detach {
+            // SAFETY: By the type invariant the target is live and `ops` is
+            // attached; `detach` returns once no hook call is in our code.
+            unsafe { detach(self.ops) };
+        }
+        // SAFETY: By the type invariant we hold this symbol reference.
+        unsafe { bindings::__symbol_put(self.backend.symbol().as_ptr().cast()) };
+        pr_info!("detached from {}\n", self.backend.module_name());
+    }
+}
+
+/// Takes the exported target of whichever hooked vendor module is loaded.
+fn find_target() -> Option<(Backend, &'static NestvirtTarget)> {
+    [Backend::Svm, Backend::Vmx].into_iter().find_map(|backend| {
+        // SAFETY: `symbol()` is a NUL-terminated name; `__symbol_get` returns
+        // null or the address of a GPL export of a live module, and takes a
+        // reference on that module.
+        let ptr = unsafe { bindings::__symbol_get(backend.symbol().as_ptr().cast()) };
+        // SAFETY: A non-null result is the exported `struct nestvirt_target`
+        // (both sides include include/nestvirt/hooks.h, layout asserted in
+        // hooks_abi.rs); it is immutable and lives while we hold the symbol.
+        let target = unsafe { ptr.cast::<NestvirtTarget>().as_ref() }?;
+        Some((backend, target))
+    })
+}
+
+fn kernel_release(target: &NestvirtTarget) -> Option<&CStr> {
+    if target.kernel_release.is_null() {
+        return None;
+    }
+    // SAFETY: A non-null `kernel_release` is `UTS_RELEASE`, a NUL-terminated
+    // string literal in the vendor module, live while the symbol is held.
+    Some(unsafe { CStr::from_ptr(target.kernel_release) })
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Mirror of `include/nestvirt/hooks.h`, the hook ABI between a hooked KVM
+//! vendor module and nestvirt.ko.
+//!
+//! The layouts are frozen by the offset assertions below; a change to the C
+//! header that is not mirrored here fails the build. Bump
+//! [`NESTVIRT_HOOK_ABI_VERSION`] together with the header.
+
+use core::{
+    ffi::{
+        c_char,
+        c_int,
+        c_void, //
+    },
+    mem::{
+        offset_of,
+        size_of, //
+    },
+};
+
+/// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 1;
+
+/// `NESTVIRT_BACKEND_SVM`.
+pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
+/// `NESTVIRT_BACKEND_VMX`.
+pub(crate) const NESTVIRT_BACKEND_VMX: u32 = 2;
+
+/// `NESTVIRT_VERDICT_FAIL`: the vendor module fails the nested entry.
+#[expect(dead_code, reason = "enforce mode arrives with the rule wiring")]
+pub(crate) const NESTVIRT_VERDICT_FAIL: u32 = 1;
+
+/// `struct nestvirt_entry`: one nested entry, as the hook sees it.
+#[repr(C)]
+pub(crate) struct NestvirtEntry {
+    /// Opaque vCPU handle; never dereferenced.
+    pub(crate) vcpu: *mut c_void,
+    /// Opaque VM handle; never dereferenced.
+    pub(crate) vm: *mut c_void,
+    /// KVM's copy of vmcb12/vmcs12 (`state_size` bytes), or null.
+    pub(crate) state: *const c_void,
+    /// Address of vmcb12/vmcs12 in L1.
+    pub(crate) state_gpa: u64,
+    /// Size of `state` in bytes: 4096, or 0 without a copy.
+    pub(crate) state_size: u32,
+    /// `NESTVIRT_ENTRY_*`.
+    pub(crate) source: u32,
+    /// KVM's vCPU id.
+    pub(crate) vcpu_id: u32,
+    /// 0 when KVM's own checks passed.
+    pub(crate) kvm_verdict: u32,
+}
+
+/// `struct nestvirt_verdict`: what nestvirt asks the vendor module to do.
+#[repr(C)]
+pub(crate) struct NestvirtVerdict {
+    /// `NESTVIRT_VERDICT_*`.
+    pub(crate) action: u32,
+    /// Catalogue index of the failing rule.
+    pub(crate) rule: u32,
+    /// VMX: VMfailValid number, 0 for a failed-entry exit.
+    pub(crate) vm_instruction_error: u32,
+    /// VMX: exit reason 33 or 34.
+    pub(crate) exit_reason: u32,
+    /// VMX: exit qualification of the failed entry.
+    pub(crate) exit_qualification: u64,
+}
+
+/// The entry callback's C type.
+pub(crate) type NestedEntryFn =
+    unsafe extern "C" fn(entry: *const NestvirtEntry, verdict: *mut NestvirtVerdict);
+
+/// `struct nestvirt_hook_ops`: the callbacks nestvirt.ko provides.
+#[repr(C)]
+pub(crate) struct NestvirtHookOps {
+    /// Called on every nested entry, with preemption disabled.
+    pub(crate) nested_entry: Option<NestedEntryFn>,
+}
+
+/// `struct nestvirt_target`: what a hooked vendor module exports.
+#[repr(C)]
+pub(crate) struct NestvirtTarget {
+    /// Hook ABI version the vendor module was built with.
+    pub(crate) abi_version: u32,
+    /// `NESTVIRT_BACKEND_*`.
+    pub(crate) backend: u32,
+    /// `UTS_RELEASE` of the source the vendor module came from.
+    pub(crate) kernel_release: *const c_char,
+    /// Attaches `ops`; 0, `-EBUSY` or `-EPROTO`.
+    pub(crate) attach: Option<unsafe extern "C" fn(ops: *const NestvirtHookOps) -> c_int>,
+    /// Detaches `ops` and waits until no hook call is running.
+    pub(crate) detach: Option<unsafe extern "C" fn(ops: *const NestvirtHookOps)>,
+}
+
+// The layout of include/nestvirt/hooks.h on x86-64.
+const _: () = {
+    assert!(offset_of!(NestvirtEntry, vcpu) == 0);
+    assert!(offset_of!(NestvirtEntry, vm) == 8);
+    assert!(offset_of!(NestvirtEntry, state) == 16);
+    assert!(offset_of!(NestvirtEntry, state_gpa) == 24);
+    assert!(offset_of!(NestvirtEntry, state_size) == 32);
+    assert!(offset_of!(NestvirtEntry, source) == 36);
+    assert!(offset_of!(NestvirtEntry, vcpu_id) == 40);
+    assert!(offset_of!(NestvirtEntry, kvm_verdict) == 44);
+    assert!(size_of::<NestvirtEntry>() == 48);
+    assert!(offset_of!(NestvirtVerdict, exit_qualification) == 16);
+    assert!(size_of::<NestvirtVerdict>() == 24);
+    assert!(size_of::<NestvirtHookOps>() == 8);
+    assert!(offset_of!(NestvirtTarget, kernel_release) == 8);
+    assert!(offset_of!(NestvirtTarget, attach) == 16);
+    assert!(offset_of!(NestvirtTarget, detach) == 24);
+    assert!(size_of::<NestvirtTarget>() == 32);
+};

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! nestvirt: stricter, faster and migratable nested virtualization for KVM.
+//!
+//! nestvirt.ko attaches to a hooked KVM vendor module (kvm-amd or kvm-intel
+//! rebuilt with nestvirt's hook series, see Documentation/nestvirt/) and
+//! serves `/dev/nestvirt`. The pure logic lives in `engine/`, which is also
+//! a host crate tested with `cargo test`; this crate is the kernel glue.
+
+use kernel::{
+    miscdevice::{
+        MiscDeviceOptions,
+        MiscDeviceRegistration, //
+    },
+    prelude::*,
+    sync::SetOnce,
+};
+
+mod attach;
+mod device;
+#[path = "engine/src/engine.rs"]
+#[expect(
+    dead_code,
+    unused_imports,
+    reason = "the engine's catalogues are wired in by later changes"
+)]
+#[expect(
+    unreachable_pub,
+    reason = "the engine is also a host crate, whose API is `pub`"
+)]
+#[deny(unsafe_code)]
+mod engine;
+mod hooks;
+mod hooks_abi;
+mod stats;
+mod uapi;
+
+module! {
+    type: NestvirtModule,
+    name: "nestvirt",
+    authors: ["nestvirt developers"],
+    description: "Nested virtualization checks, tag mapping and state for KVM (attaches to hooked kvm-amd/kvm-intel)",
+    license: "GPL",
+}
+
+/// What `NESTVIRT_GET_INFO` reports about the attachment; set once at load.
+pub(crate) struct AttachInfo {
+    pub(crate) backend: attach::Backend,
+    pub(crate) hook_abi_version: u32,
+    /// NUL-terminated, as in `struct nestvirt_info`.
+    pub(crate) kernel_release: [u8; 64],
+}
+
+/// The attachment of this module instance, for the ioctls.
+pub(crate) static ATTACHED: SetOnce<AttachInfo> = SetOnce::new();
+
+/// The module: attached hooks and the misc device.
+///
+/// Fields initialize in order and drop in order: the attachment is made
+/// before `/dev/nestvirt` appears. `/dev/nestvirt` holds a module reference
+/// while open, so the module (and the attachment) outlive every open file.
+#[pin_data]
+struct NestvirtModule {
+    attachment: attach::Attachment,
+    #[pin]
+    _miscdev: MiscDeviceRegistration<device::NestvirtFile>,
+}
+
+impl kernel::InPlaceModule for NestvirtModule {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            attachment: attached(attach::Attachment::attach(&hooks::HOOK_OPS)?),
+            _miscdev <- MiscDeviceRegistration::register(MiscDeviceOptions {
+                name: c"nestvirt",
+            }),
+        })
+    }
+}
+
+/// Publishes what the ioctls report about `attachment`.
+fn attached(attachment: attach::Attachment) -> attach::Attachment {
+    let mut kernel_release = [0u8; 64];
+    let release = attachment.kernel_release().to_bytes();
+    // Keep the final NUL: copy at most 63 bytes.
+    let n = release.len().min(kernel_release.len() - 1);
+    kernel_release[..n].copy_from_slice(&release[..n]);
+    ATTACHED.populate(AttachInfo {
+        backend: attachment.backend(),
+        hook_abi_version: attachment.hook_abi_version(),
+        kernel_release,
+    });
+    attachment
+}

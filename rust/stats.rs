@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Counters of what the hooks saw, global to the module.
+//!
+//! Relaxed atomics: each counter is read on its own by `NESTVIRT_GET_INFO`;
+//! no reader needs two counters to agree with each other.
+
+use kernel::sync::atomic::{
+    Atomic,
+    Relaxed, //
+};
+
+/// What the hooks have seen since nestvirt was loaded.
+pub(crate) struct Stats {
+    /// Nested entries (VMRUN, VMLAUNCH, VMRESUME) seen.
+    pub(crate) nested_entries: Atomic<u64>,
+    /// Of those, entries KVM's own checks failed.
+    pub(crate) kvm_rejected: Atomic<u64>,
+    /// Of those, entries nestvirt failed in enforce mode.
+    pub(crate) nestvirt_rejected: Atomic<u64>,
+    /// Entries that came without a copy of vmcb12/vmcs12.
+    pub(crate) state_missing: Atomic<u64>,
+}
+
+impl Stats {
+    /// All counters at zero.
+    pub(crate) const fn new() -> Self {
+        Self {
+            nested_entries: Atomic::new(0),
+            kvm_rejected: Atomic::new(0),
+            nestvirt_rejected: Atomic::new(0),
+            state_missing: Atomic::new(0),
+        }
+    }
+
+    /// Counts one event.
+    pub(crate) fn bump(counter: &Atomic<u64>) {
+        counter.add(1, Relaxed);
+    }
+
+    /// Reads one counter.
+    pub(crate) fn read(counter: &Atomic<u64>) -> u64 {
+        counter.load(Relaxed)
+    }
+}
+
+/// The module's counters.
+pub(crate) static STATS: Stats = Stats::new();

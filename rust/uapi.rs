@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Mirror of `include/uapi/linux/nestvirt.h`, the userspace ABI.
+//!
+//! Layouts are frozen by the assertions below: no implicit padding, so the
+//! structures are safely `AsBytes`/`FromBytes`.
+
+use core::mem::{
+    offset_of,
+    size_of, //
+};
+use kernel::{
+    ioctl::_IOR,
+    transmute::{
+        AsBytes,
+        FromBytes, //
+    },
+};
+
+/// `NESTVIRT_ABI_VERSION`.
+pub(crate) const NESTVIRT_ABI_VERSION: u32 = 1;
+/// `NESTVIRT_MODE_OFF`.
+pub(crate) const NESTVIRT_MODE_OFF: u32 = 0;
+/// `NESTVIRT_IO`: the ioctl type byte.
+const NESTVIRT_IO: u32 = 0xBB;
+
+/// `struct nestvirt_info`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct NestvirtInfo {
+    pub(crate) abi_version: u32,
+    pub(crate) backend: u32,
+    pub(crate) hook_abi_version: u32,
+    pub(crate) mode: u32,
+    pub(crate) nested_entries: u64,
+    pub(crate) kvm_rejected: u64,
+    pub(crate) nestvirt_rejected: u64,
+    pub(crate) state_missing: u64,
+    pub(crate) kernel_release: [u8; 64],
+    pub(crate) reserved: [u64; 8],
+}
+
+const _: () = {
+    assert!(offset_of!(NestvirtInfo, nested_entries) == 16);
+    assert!(offset_of!(NestvirtInfo, state_missing) == 40);
+    assert!(offset_of!(NestvirtInfo, kernel_release) == 48);
+    assert!(offset_of!(NestvirtInfo, reserved) == 112);
+    assert!(size_of::<NestvirtInfo>() == 176);
+};
+
+// SAFETY: `NestvirtInfo` is `repr(C)` of integers with no padding (asserted
+// above): every byte is initialized.
+unsafe impl AsBytes for NestvirtInfo {}
+// SAFETY: As above: every bit pattern is a valid `NestvirtInfo`.
+unsafe impl FromBytes for NestvirtInfo {}
+
+impl NestvirtInfo {
+    /// All zero.
+    pub(crate) const fn zeroed() -> Self {
+        Self {
+            abi_version: 0,
+            backend: 0,
+            hook_abi_version: 0,
+            mode: 0,
+            nested_entries: 0,
+            kvm_rejected: 0,
+            nestvirt_rejected: 0,
+            state_missing: 0,
+            kernel_release: [0; 64],
+            reserved: [0; 8],
+        }
+    }
+}
+
+/// `NESTVIRT_GET_INFO`.
+pub(crate) const NESTVIRT_GET_INFO: u32 = _IOR::<NestvirtInfo>(NESTVIRT_IO, 0x00);

@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the emulated KVM host (booted by scripts/lib/qemu-host.sh):
+# loads the KVM stack, runs the selected suites and writes kselftest TAP to
+# $NV_OUT/results.tap and the kernel log to $NV_OUT/dmesg.txt.
+#
+# Environment (set by the host side):
+#   NV_KBUILD    kernel build dir (bzImage, kvm.ko, irqbypass.ko)
+#   NV_MODDIR    dir with nestvirt.ko, kvm-amd.ko (hooked)
+#   NV_KSELFTEST dir with the kernel's KVM selftest binaries (x86/...)
+#   NV_TESTS     dir with nestvirt's selftest binaries
+#   NV_SUITES    space-separated: stock attached nestvirt demo
+#   NV_OUT       writable results dir (shared with the host)
+set -u
+out=$NV_OUT
+tap=$out/results.tap
+: >"$tap"
+n=0
+exec 3>>"$tap"
+
+emit() { echo "$*" >&3; echo "$*"; }
+
+# Runs one test binary as a TAP test point named SUITE/NAME. EXPECT is the
+# result the baseline says the test gives (pass, fail or skip); a result
+# other than EXPECT is a failure, an expected failure is a TODO point.
+# kselftest exit codes: 0 pass, 4 skip, anything else fail.
+run_test() {
+	local suite=$1 name=$2 expect=$3 why=$4 bin=$5 log rc got
+	n=$((n + 1))
+	log=$out/logs/$suite.$name.log
+	timeout 300 "$bin" >"$log" 2>&1
+	rc=$?
+	case $rc in 0) got=pass ;; 4) got=skip ;; *) got=fail ;; esac
+	sed 's/^/# /' "$log" | tail -n 40
+	if [ "$got" != "$expect" ]; then
+		emit "not ok $n $suite/$name # got $got (exit $rc), baseline $expect"
+	elif [ "$got" = pass ]; then
+		emit "ok $n $suite/$name"
+	elif [ "$got" = skip ]; then
+		emit "ok $n $suite/$name # SKIP $why"
+	else
+		emit "not ok $n $suite/$name # TODO baseline failure: $why"
+	fi
+}
+
+# A check of the host itself, as one TAP test point.
+check() {
+	local suite=$1 name=$2
+	shift 2
+	n=$((n + 1))
+	if "$@" >"$out/logs/$suite.$name.log" 2>&1; then
+		emit "ok $n $suite/$name"
+	else
+		sed 's/^/# /' "$out/logs/$suite.$name.log"
+		emit "not ok $n $suite/$name"
+	fi
+}
+
+load_kvm_core() {
+	insmod "$NV_KBUILD/virt/lib/irqbypass.ko" 2>/dev/null
+	insmod "$NV_KBUILD/arch/x86/kvm/kvm.ko"
+}
+
+load_stock_kvm_amd() { insmod "$NV_KBUILD/arch/x86/kvm/kvm-amd.ko" nested=1; }
+load_hooked_kvm_amd() { insmod "$NV_MODDIR/kvm-amd.ko" nested=1; }
+load_nestvirt() { insmod "$NV_MODDIR/nestvirt.ko"; }
+unload_kvm_amd() { rmmod kvm_amd; }
+
+kernel_selftests() {
+	local suite=$1 name
+	local expect why
+	while read -r name expect why; do
+		case $name in ''|'#'*) continue ;; esac
+		run_test "$suite" "$name" "$expect" "$why" "$NV_KSELFTEST/x86/$name"
+	done <"$NV_TESTS/kvm_nested_baseline.txt"
+}
+
+nestvirt_selftests() {
+	local t
+	for t in nestvirt_info_test nestvirt_detach_test; do
+		run_test nestvirt "$t" pass "" "$NV_TESTS/$t"
+	done
+}
+
+no_oops() { ! dmesg | grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace' ; }
+
+mkdir -p "$out/logs"
+export NESTVIRT_KO=$NV_MODDIR/nestvirt.ko
+emit "TAP version 13"
+check host kvm_core_loads load_kvm_core
+for suite in $NV_SUITES; do
+	case $suite in
+	stock)
+		check stock load_stock_kvm_amd load_stock_kvm_amd
+		kernel_selftests stock
+		check stock unload unload_kvm_amd
+		;;
+	attached)
+		check attached load_hooked_kvm_amd load_hooked_kvm_amd
+		check attached nestvirt_attaches load_nestvirt
+		kernel_selftests attached
+		;;
+	nestvirt)
+		nestvirt_selftests
+		;;
+	demo)
+		check demo load_hooked_kvm_amd load_hooked_kvm_amd
+		check demo nestvirt_attaches load_nestvirt
+		run_test demo nestvirt_demo pass "" "$NV_TESTS/nestvirt_demo"
+		;;
+	esac
+done
+check host no_oops_or_warnings no_oops
+emit "1..$n"
+dmesg >"$out/dmesg.txt"
+sync
