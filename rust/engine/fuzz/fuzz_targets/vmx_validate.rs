@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Fuzzes VMX validation. Input bytes 0..4096 are XORed onto the baseline
-//! vmcs12 page, the next words onto the baseline capability MSRs and
-//! context (so an empty input is a valid entry and the fuzzer starts near
-//! one), and the rest are field writes for the incremental validator. Any input must get a verdict without a panic; the first
+//! Fuzzes VMX validation. The first 320 input bytes are XORed onto the
+//! baseline capability MSRs and context and give field writes for the
+//! incremental validator; the rest is XORed onto the baseline vmcs12 page
+//! (so an empty input is a valid entry and the fuzzer starts near one). Any input must get a verdict without a panic; the first
 //! failure must be the first of all failures, and incremental validation
 //! must agree with full validation.
 
@@ -81,14 +81,17 @@ fn context(w: &mut Words<'_>) -> VmxContext {
     }
 }
 
+/// Bytes of capability, context and write words before the page.
+const HEAD: usize = 320;
+
 fuzz_target!(|data: &[u8]| {
-    let vmcs_len = data.len().min(Vmcs12::SIZE);
+    let (head, tail) = data.split_at(data.len().min(HEAD));
     let mut page = *baseline_vmcs12().as_bytes();
-    for (p, d) in page.iter_mut().zip(&data[..vmcs_len]) {
+    for (p, d) in page.iter_mut().zip(tail) {
         *p ^= d;
     }
     let mut vmcs = Vmcs12::from_bytes(page);
-    let mut w = Words(&data[vmcs_len..]);
+    let mut w = Words(head);
     let caps = caps(&mut w);
     let ctx = context(&mut w);
 
