@@ -23,12 +23,14 @@ use super::bits::pin;
 use super::bits::proc2;
 use super::bits::rflags;
 use super::bits::vector;
-use super::cet::check_cet_control;
-use super::cet::CetRules;
 use super::check_host::check_fixed;
 use super::check_host::cr3_beyond;
-use super::env::pat_valid;
 use super::env::Env;
+use super::msr_fields::check_cet_control;
+use super::msr_fields::check_loaded_msrs;
+use super::msr_fields::CetRules;
+use super::msr_fields::LoadedMsrRules;
+use super::msr_fields::LoadedMsrs;
 use super::rules::VmxRule as R;
 use super::segment::Seg;
 use crate::engine::rule::{cc, Verdicts};
@@ -83,22 +85,23 @@ pub(crate) fn check_guest_regs(e: &Env<'_>, v: &mut impl Verdicts<R>) -> Control
         R::GuestSysenterEipCanonical,
         !e.canonical(s.guest_sysenter_eip())
     );
-    let perf = s.guest_ia32_perf_global_ctrl();
-    let perf_reserved = perf & !e.ctx.perf_global_ctrl_allowed != 0;
-    cc!(
-        v,
-        R::GuestPerfGlobalCtrl,
-        entry_ctl & entry::LOAD_PERF_GLOBAL_CTRL != 0 && perf_reserved
-    );
-    cc!(
-        v,
-        R::GuestPat,
-        entry_ctl & entry::LOAD_PAT != 0 && !pat_valid(s.guest_ia32_pat())
-    );
-    if entry_ctl & entry::LOAD_EFER != 0 {
-        let value = s.guest_ia32_efer();
-        cc!(v, R::GuestEferReserved, value & !e.ctx.efer_allowed != 0);
-        cc!(v, R::GuestEferLma, (value & efer::LMA != 0) != ia32e);
+    let load = |bit: u32, value: u64| (entry_ctl & bit != 0).then_some(value);
+    let msrs = LoadedMsrs {
+        perf_global_ctrl: load(
+            entry::LOAD_PERF_GLOBAL_CTRL,
+            s.guest_ia32_perf_global_ctrl(),
+        ),
+        pat: load(entry::LOAD_PAT, s.guest_ia32_pat()),
+        efer: load(entry::LOAD_EFER, s.guest_ia32_efer()),
+    };
+    let rules = LoadedMsrRules {
+        perf_global_ctrl: R::GuestPerfGlobalCtrl,
+        pat: R::GuestPat,
+        efer_reserved: R::GuestEferReserved,
+        efer_lma: R::GuestEferLma,
+    };
+    check_loaded_msrs(e, v, &msrs, ia32e, &rules)?;
+    if let Some(value) = msrs.efer {
         let paging = cr0v & cr0::PG != 0;
         cc!(
             v,

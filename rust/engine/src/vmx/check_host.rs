@@ -13,11 +13,13 @@ use super::bits::efer;
 use super::bits::entry;
 use super::bits::exit;
 use super::bits::selector;
-use super::cet::check_cet_control;
-use super::cet::CetRules;
 use super::env::is_canonical;
-use super::env::pat_valid;
 use super::env::Env;
+use super::msr_fields::check_cet_control;
+use super::msr_fields::check_loaded_msrs;
+use super::msr_fields::CetRules;
+use super::msr_fields::LoadedMsrRules;
+use super::msr_fields::LoadedMsrs;
 use super::rules::VmxRule as R;
 use crate::engine::rule::{cc, Verdicts};
 
@@ -89,22 +91,20 @@ pub(crate) fn check_host(e: &Env<'_>, v: &mut impl Verdicts<R>) -> ControlFlow<(
         cc!(v, R::HostSCetHigh, !host64 && s_cet >> 32 != 0);
         cc!(v, R::HostSspHigh, !host64 && ssp >> 32 != 0);
     }
-    let perf = s.host_ia32_perf_global_ctrl();
-    let perf_reserved = perf & !e.ctx.perf_global_ctrl_allowed != 0;
-    cc!(
-        v,
-        R::HostPerfGlobalCtrl,
-        exit_ctl & exit::LOAD_PERF_GLOBAL_CTRL != 0 && perf_reserved
-    );
-    cc!(
-        v,
-        R::HostPat,
-        exit_ctl & exit::LOAD_PAT != 0 && !pat_valid(s.host_ia32_pat())
-    );
-    if exit_ctl & exit::LOAD_EFER != 0 {
-        let value = s.host_ia32_efer();
-        cc!(v, R::HostEferReserved, value & !e.ctx.efer_allowed != 0);
-        cc!(v, R::HostEferLma, (value & efer::LMA != 0) != host64);
+    let load = |bit: u32, value: u64| (exit_ctl & bit != 0).then_some(value);
+    let msrs = LoadedMsrs {
+        perf_global_ctrl: load(exit::LOAD_PERF_GLOBAL_CTRL, s.host_ia32_perf_global_ctrl()),
+        pat: load(exit::LOAD_PAT, s.host_ia32_pat()),
+        efer: load(exit::LOAD_EFER, s.host_ia32_efer()),
+    };
+    let rules = LoadedMsrRules {
+        perf_global_ctrl: R::HostPerfGlobalCtrl,
+        pat: R::HostPat,
+        efer_reserved: R::HostEferReserved,
+        efer_lma: R::HostEferLma,
+    };
+    check_loaded_msrs(e, v, &msrs, host64, &rules)?;
+    if let Some(value) = msrs.efer {
         cc!(v, R::HostEferLme, (value & efer::LME != 0) != host64);
     }
 

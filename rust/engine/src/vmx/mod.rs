@@ -12,7 +12,6 @@
 mod baseline;
 pub mod bits;
 mod caps;
-mod cet;
 mod check_controls;
 mod check_guest;
 mod check_guest_seg;
@@ -20,6 +19,7 @@ mod check_host;
 mod check_msr_list;
 mod env;
 mod fields;
+mod msr_fields;
 mod rules;
 mod segment;
 mod validate;
