@@ -12,8 +12,7 @@
 use libfuzzer_sys::fuzz_target;
 use nestvirt_engine::rule::{FirstFailure, RuleSet};
 use nestvirt_engine::svm::{
-    check_vmcb02_intercepts, sample, validate_vmrun, Features, Intercepts, SvmCaps, VmrunOperand,
-    Vmcb12,
+    check_vmcb02_intercepts, sample, validate_vmrun, Features, SvmCaps, Vmcb12, VmrunOperand,
 };
 
 fn word(data: &[u8], at: usize) -> u64 {
@@ -52,7 +51,6 @@ fuzz_target!(|data: &[u8]| {
     for (i, w) in i02.0.iter_mut().enumerate() {
         *w ^= word(tail, 26 + 4 * i) as u32;
     }
-    let i02 = Intercepts(i02.0);
 
     let mut all = RuleSet::new();
     let _ = validate_vmrun(&op, &vmcb, &caps, &mut all);
