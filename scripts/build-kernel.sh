@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 [ -f "$KSRC/.nestvirt-pristine" ] || die "no kernel source in $KSRC: run scripts/setup-host.sh"
 fragment=$here/kconfig/nestvirt-test.config
-key=$( (cat "$KSRC/.nestvirt-pristine" "$fragment" "$0") | sha256sum | cut -c1-12)
+key=$( (cat "$KSRC/.nestvirt-pristine" "$fragment") | sha256sum | cut -c1-12)
 KBUILD=$NESTVIRT_CACHE/kbuild-$key
 jobs=$(nproc)
 

@@ -66,7 +66,7 @@ BOOKWORM_PKGS=(
 	python3-venv python3-pip
 	busybox-static
 	bochs bochs-term bochsbios seabios syslinux syslinux-common mtools dosfstools
-	bsdextrautils
+	bsdextrautils uuid-dev
 )
 
 install_packages() {

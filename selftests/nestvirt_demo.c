@@ -51,7 +51,7 @@ int main(int argc, char *argv[])
 	struct nestvirt_info before, after;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	vm_vaddr_t svm_gva;
+	gva_t svm_gva;
 	struct ucall uc;
 
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_SVM));

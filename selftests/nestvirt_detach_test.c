@@ -54,7 +54,7 @@ static void *run_l1(void *arg)
 
 static unsigned long guest_vmruns(struct kvm_vm *vm)
 {
-	return READ_ONCE(*(unsigned long *)addr_gva2hva(vm, (vm_vaddr_t)&l1_vmruns));
+	return READ_ONCE(*(unsigned long *)addr_gva2hva(vm, (gva_t)&l1_vmruns));
 }
 
 /* Wait until L1 has executed more VMRUNs than @than. */
@@ -75,7 +75,7 @@ int main(int argc, char *argv[])
 {
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	vm_vaddr_t svm_gva;
+	gva_t svm_gva;
 	pthread_t thread;
 	unsigned long runs;
 
@@ -104,7 +104,7 @@ int main(int argc, char *argv[])
 				      c, info.nested_entries);
 	}
 
-	*(bool *)addr_gva2hva(vm, (vm_vaddr_t)&stop_l1) = true;
+	*(bool *)addr_gva2hva(vm, (gva_t)&stop_l1) = true;
 	pthread_join(thread, NULL);
 	kvm_vm_free(vm);
 	ksft_test_result_pass("l1_finished_after_%lu_vmruns\n", runs);

@@ -52,7 +52,7 @@ static void test_entry_count_matches_vmruns(void)
 	struct nestvirt_info before, after;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	vm_vaddr_t svm_gva;
+	gva_t svm_gva;
 	struct ucall uc;
 
 	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
