@@ -3,8 +3,8 @@
  * nestvirt glue inside a hooked KVM vendor module: the attach point that
  * nestvirt.ko uses, and the dispatch from KVM's nested-entry paths to it.
  *
- * Built into kvm-amd.ko with NESTVIRT_BACKEND=NESTVIRT_BACKEND_SVM and into
- * kvm-intel.ko with NESTVIRT_BACKEND=NESTVIRT_BACKEND_VMX.
+ * Included by nestvirt_glue_svm.c (kvm-amd.ko) and nestvirt_glue_vmx.c
+ * (kvm-intel.ko), which set NESTVIRT_BACKEND and say what L1 sees.
  *
  * Lifetime: hook calls run inside an SRCU read section; detach() clears the
  * ops, turns the static key off and waits for that SRCU, so once it returns
@@ -22,6 +22,9 @@
 #if !defined(NESTVIRT_BACKEND)
 #error "NESTVIRT_BACKEND must be set by the Kbuild"
 #endif
+
+/* What L1 sees, for the checks: nestvirt_glue_svm.c / nestvirt_glue_vmx.c. */
+static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, struct nestvirt_entry *e);
 
 DEFINE_STATIC_KEY_FALSE(nestvirt_hooks_key);
 DEFINE_STATIC_SRCU(nestvirt_srcu);
@@ -44,12 +47,14 @@ bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
 		.source = source,
 		.vcpu_id = vcpu->vcpu_id,
 		.kvm_verdict = kvm_ok ? 0 : 1,
+		.backend = NESTVIRT_BACKEND,
 	};
 	int idx;
 
 	idx = srcu_read_lock(&nestvirt_srcu);
 	ops = srcu_dereference(nestvirt_ops, &nestvirt_srcu);
 	if (ops) {
+		nestvirt_fill_l1(vcpu, &entry);
 		preempt_disable();
 		ops->nested_entry(&entry, &verdict);
 		preempt_enable();
@@ -83,6 +88,13 @@ static void nestvirt_detach(const struct nestvirt_hook_ops *ops)
 	synchronize_srcu(&nestvirt_srcu);
 	pr_info("hooks detached\n");
 }
+
+/* The layout nestvirt.ko mirrors in rust/hooks_abi.rs. */
+static_assert(offsetof(struct nestvirt_entry, kvm_verdict) == 44);
+static_assert(offsetof(struct nestvirt_entry, l1) == 56);
+static_assert(sizeof(struct nestvirt_entry) == 80);
+static_assert(sizeof(struct nestvirt_verdict) == 24);
+static_assert(offsetof(struct nestvirt_target, detach) == 24);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target

@@ -1,4 +1,80 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nestvirt glue built into kvm-amd.ko. */
+/*
+ * nestvirt glue built into kvm-amd.ko: the common attach point plus what
+ * the SVM checks need to know about L1.
+ */
 #define NESTVIRT_BACKEND NESTVIRT_BACKEND_SVM
 #include "nestvirt_glue.c"
+
+#include "cpuid.h"
+#include "msrs.h"
+#include "regs.h"
+#include "svm/svm.h"
+
+/*
+ * A feature is reported when KVM accepts the state it governs: EFER bits as
+ * kvm_valid_efer() decides, CR4 bits as __kvm_is_valid_cr4() decides, the
+ * rest as L1's CPUID says. Reporting a feature KVM would refuse only makes
+ * nestvirt laxer than KVM (which still refuses); omitting one KVM accepts
+ * would make nestvirt reject a valid L2, so when in doubt, report.
+ */
+static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
+{
+	u64 f = 0;
+
+#define NV_IF(bit, cond) do { if (cond) f |= BIT_ULL(NESTVIRT_SVM_F_##bit); } while (0)
+#define NV_CPUID(bit, feature) NV_IF(bit, guest_cpu_cap_has(vcpu, X86_FEATURE_##feature))
+#define NV_EFER(bit, efer) NV_IF(bit, kvm_valid_efer(vcpu, efer))
+#define NV_CR4(bit, cr4) NV_IF(bit, __kvm_is_valid_cr4(vcpu, cr4))
+	NV_CPUID(LM, LM);
+	NV_EFER(NX, EFER_NX);
+	NV_EFER(FFXSR, EFER_FFXSR);
+	NV_EFER(LMSLE, EFER_LMSLE);
+	NV_EFER(TCE, EFER_TCE);
+	NV_EFER(AUTOIBRS, EFER_AUTOIBRS);
+	NV_CR4(XSAVE, X86_CR4_OSXSAVE);
+	NV_CR4(SMEP, X86_CR4_SMEP);
+	NV_CR4(SMAP, X86_CR4_SMAP);
+	NV_CR4(FSGSBASE, X86_CR4_FSGSBASE);
+	NV_CR4(PKU, X86_CR4_PKE);
+	NV_CR4(LA57, X86_CR4_LA57);
+	NV_CR4(UMIP, X86_CR4_UMIP);
+	NV_CR4(VMX, X86_CR4_VMXE);
+	NV_CR4(PCID, X86_CR4_PCIDE);
+	NV_CR4(LAM, X86_CR4_LAM_SUP);
+	NV_IF(SHSTK, guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK) ||
+		     __kvm_is_valid_cr4(vcpu, X86_CR4_CET));
+	NV_IF(IBT, guest_cpu_cap_has(vcpu, X86_FEATURE_IBT) ||
+		   __kvm_is_valid_cr4(vcpu, X86_CR4_CET));
+	NV_CPUID(SEV_ES, SEV_ES);
+	NV_CPUID(NPT, NPT);
+	NV_CPUID(FLUSHBYASID, FLUSHBYASID);
+	NV_CPUID(VGIF, VGIF);
+	NV_CPUID(VNMI, VNMI);
+	NV_CPUID(LBRV, LBRV);
+	NV_CPUID(V_VMSAVE_VMLOAD, V_VMSAVE_VMLOAD);
+	NV_CPUID(AVIC, AVIC);
+	NV_CPUID(X2AVIC, X2AVIC);
+	NV_CPUID(GMET, GMET);
+	NV_CPUID(ERAPS, ERAPS);
+	NV_CPUID(INVPCID, INVPCID);
+	NV_CPUID(RDTSCP, RDTSCP);
+	NV_CPUID(SKINIT, SKINIT);
+	NV_CPUID(RDPRU, RDPRU);
+#undef NV_CR4
+#undef NV_EFER
+#undef NV_CPUID
+#undef NV_IF
+	return f;
+}
+
+static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, struct nestvirt_entry *e)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	e->l1.svm.features = nestvirt_svm_features(vcpu);
+	e->l1.svm.hsave_pa = svm->nested.hsave_msr;
+	e->l1.svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
+	/* At VMRUN, svm->vmcb is still vmcb01: its CPL is L1's. */
+	e->l1.svm.cpl = svm->vmcb->save.cpl;
+}

@@ -1,17 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! `/dev/nestvirt`: the misc device and its ioctls.
+//!
+//! Each ioctl reads its argument once, validates all of it (reserved fields
+//! included) and only then acts: a rejected call changes nothing.
 
 use crate::{
+    attach::Backend,
+    engine::{
+        rule::{
+            Mode,
+            Rule, //
+        },
+        svm::SvmRule,
+    },
+    policy::Policy,
     stats::{
         Stats,
         STATS, //
     },
+    svm_entry::{
+        class_index,
+        SVM_POLICY, //
+    },
     uapi::{
         NestvirtInfo,
+        NestvirtMode,
+        NestvirtRule,
         NESTVIRT_ABI_VERSION,
+        NESTVIRT_CLASS_ALL,
         NESTVIRT_GET_INFO,
-        NESTVIRT_MODE_OFF, //
+        NESTVIRT_GET_MODE,
+        NESTVIRT_GET_RULE,
+        NESTVIRT_SET_MODE, //
     },
     ATTACHED,
 };
@@ -29,7 +50,7 @@ use kernel::{
     },
 };
 
-/// An open `/dev/nestvirt`. It holds no state of its own yet.
+/// An open `/dev/nestvirt`. It holds no state of its own.
 pub(crate) struct NestvirtFile;
 
 #[vtable]
@@ -41,11 +62,25 @@ impl MiscDevice for NestvirtFile {
     }
 
     fn ioctl(_me: &NestvirtFile, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
-        let arg = UserPtr::from_addr(arg);
+        let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
         match cmd {
-            NESTVIRT_GET_INFO => get_info(UserSlice::new(arg, _IOC_SIZE(cmd))),
+            NESTVIRT_GET_INFO => get_info(user),
+            NESTVIRT_SET_MODE => set_mode(user),
+            NESTVIRT_GET_MODE => get_mode(user),
+            NESTVIRT_GET_RULE => get_rule(user),
             _ => Err(ENOTTY),
         }
+    }
+}
+
+/// The catalogue policy of the attached backend. The VMX catalogue is not
+/// wired to the hooks yet: its ioctls answer `EOPNOTSUPP` rather than
+/// pretend to check.
+fn svm_policy() -> Result<&'static Policy<{ crate::engine::svm::SvmClass::ALL.len() }, { SvmRule::COUNT }>> {
+    match ATTACHED.as_ref().map(|a| a.backend) {
+        Some(Backend::Svm) => Ok(&SVM_POLICY),
+        Some(Backend::Vmx) => Err(EOPNOTSUPP),
+        None => Err(ENODEV),
     }
 }
 
@@ -53,8 +88,7 @@ impl MiscDevice for NestvirtFile {
 fn get_info(user: UserSlice) -> Result<isize> {
     let mut info = NestvirtInfo::zeroed();
     info.abi_version = NESTVIRT_ABI_VERSION;
-    // No rule is wired to the hooks yet: validation is off.
-    info.mode = NESTVIRT_MODE_OFF;
+    info.mode = crate::default_mode() as u32;
     if let Some(attached) = ATTACHED.as_ref() {
         info.backend = attached.backend.abi_value();
         info.hook_abi_version = attached.hook_abi_version;
@@ -65,5 +99,58 @@ fn get_info(user: UserSlice) -> Result<isize> {
     info.nestvirt_rejected = Stats::read(&STATS.nestvirt_rejected);
     info.state_missing = Stats::read(&STATS.state_missing);
     user.writer().write(&info)?;
+    Ok(0)
+}
+
+/// `NESTVIRT_SET_MODE`: the mode of one class, or of all.
+fn set_mode(user: UserSlice) -> Result<isize> {
+    let req: NestvirtMode = user.reader().read()?;
+    if req.reserved != [0; 3] {
+        return Err(EINVAL);
+    }
+    let mode = Mode::from_u32(req.mode).ok_or(EINVAL)?;
+    let class = match req.class {
+        NESTVIRT_CLASS_ALL => None,
+        c => Some(usize::try_from(c).map_err(|_| EINVAL)?),
+    };
+    svm_policy()?.set_mode(class, mode)?;
+    Ok(0)
+}
+
+/// `NESTVIRT_GET_MODE`: the mode of one class.
+fn get_mode(user: UserSlice) -> Result<isize> {
+    let (mut reader, mut writer) = user.reader_writer();
+    let mut req: NestvirtMode = reader.read()?;
+    if req.reserved != [0; 3] {
+        return Err(EINVAL);
+    }
+    let class = usize::try_from(req.class).map_err(|_| EINVAL)?;
+    let policy = svm_policy()?;
+    if class >= crate::engine::svm::SvmClass::ALL.len() {
+        return Err(EINVAL);
+    }
+    req.mode = policy.mode(class) as u32;
+    writer.write(&req)?;
+    Ok(0)
+}
+
+/// `NESTVIRT_GET_RULE`: one rule of the catalogue, with its counter.
+fn get_rule(user: UserSlice) -> Result<isize> {
+    let (mut reader, mut writer) = user.reader_writer();
+    let mut req: NestvirtRule = reader.read()?;
+    if req.reserved != [0; 4] || req.class != 0 || req.failures != 0 || req.id != [0; 48] {
+        return Err(EINVAL);
+    }
+    let policy = svm_policy()?;
+    let index = usize::try_from(req.index).map_err(|_| EINVAL)?;
+    let rule = *SvmRule::ALL.get(index).ok_or(ENOENT)?;
+    let info = rule.info();
+    req.class = u32::try_from(class_index(info.class)).map_err(|_| EINVAL)?;
+    req.failures = policy.failures(index).unwrap_or(0);
+    let id = info.id.as_bytes();
+    // Keep the final NUL: copy at most 47 bytes.
+    let n = id.len().min(req.id.len() - 1);
+    req.id[..n].copy_from_slice(&id[..n]);
+    writer.write(&req)?;
     Ok(0)
 }

@@ -6,8 +6,10 @@ use crate::{
     hooks_abi::{
         NestvirtEntry,
         NestvirtHookOps,
-        NestvirtVerdict, //
+        NestvirtVerdict,
+        NESTVIRT_BACKEND_SVM, //
     },
+    svm_entry,
     stats::{
         Stats,
         STATS, //
@@ -26,16 +28,29 @@ pub(crate) static HOOK_OPS: NestvirtHookOps = NestvirtHookOps {
 /// `entry` points at a valid `struct nestvirt_entry` and `verdict` at a
 /// zeroed, writable `struct nestvirt_verdict`, both live for the call (the
 /// vendor module's glue passes its locals).
-unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, _verdict: *mut NestvirtVerdict) {
+unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut NestvirtVerdict) {
     // SAFETY: By the function's safety requirements `entry` is valid.
     let entry = unsafe { &*entry };
+    // SAFETY: By the function's safety requirements `verdict` is valid,
+    // writable and not aliased for the call.
+    let verdict = unsafe { &mut *verdict };
     Stats::bump(&STATS.nested_entries);
     if entry.kvm_verdict != 0 {
         Stats::bump(&STATS.kvm_rejected);
     }
     if entry.state.is_null() || entry.state_size == 0 {
         Stats::bump(&STATS.state_missing);
+        return;
     }
-    // Validation comes with the rule wiring: until then the verdict stays
-    // NESTVIRT_VERDICT_ALLOW (zeroed by the caller) and KVM decides.
+    // SAFETY: A non-null `state` points at `state_size` readable bytes that
+    // KVM owns and does not change during the call (its own vmcb12 copy, or
+    // its cached vmcs12), per the hook ABI.
+    let state = unsafe {
+        core::slice::from_raw_parts(entry.state.cast::<u8>(), entry.state_size as usize)
+    };
+    match entry.backend {
+        NESTVIRT_BACKEND_SVM => svm_entry::check(entry, state, verdict),
+        // The VMX catalogue is not wired to the hooks yet: KVM decides.
+        _ => {}
+    }
 }

@@ -7,6 +7,7 @@
 //! header that is not mirrored here fails the build. Bump
 //! [`NESTVIRT_HOOK_ABI_VERSION`] together with the header.
 
+use crate::engine::svm::Features;
 use core::{
     ffi::{
         c_char,
@@ -20,7 +21,7 @@ use core::{
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
-pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 1;
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 2;
 
 /// `NESTVIRT_BACKEND_SVM`.
 pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
@@ -28,8 +29,22 @@ pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
 pub(crate) const NESTVIRT_BACKEND_VMX: u32 = 2;
 
 /// `NESTVIRT_VERDICT_FAIL`: the vendor module fails the nested entry.
-#[expect(dead_code, reason = "enforce mode arrives with the rule wiring")]
 pub(crate) const NESTVIRT_VERDICT_FAIL: u32 = 1;
+
+/// `struct nestvirt_svm_l1`: what L1 sees, for the SVM checks.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct NestvirtSvmL1 {
+    /// `BIT_ULL(NESTVIRT_SVM_F_*)`, the engine's `svm::Features` bits.
+    pub(crate) features: u64,
+    /// VM_HSAVE_PA.
+    pub(crate) hsave_pa: u64,
+    /// L1's MAXPHYADDR.
+    pub(crate) maxphyaddr: u8,
+    /// L1's CPL at VMRUN.
+    pub(crate) cpl: u8,
+    reserved: [u8; 6],
+}
 
 /// `struct nestvirt_entry`: one nested entry, as the hook sees it.
 #[repr(C)]
@@ -50,6 +65,12 @@ pub(crate) struct NestvirtEntry {
     pub(crate) vcpu_id: u32,
     /// 0 when KVM's own checks passed.
     pub(crate) kvm_verdict: u32,
+    /// `NESTVIRT_BACKEND_*`: which member of the C union `l1` is valid.
+    pub(crate) backend: u32,
+    reserved: u32,
+    /// The C union `l1`; its only member so far is `svm`, valid when
+    /// `backend` is `NESTVIRT_BACKEND_SVM`.
+    pub(crate) l1_svm: NestvirtSvmL1,
 }
 
 /// `struct nestvirt_verdict`: what nestvirt asks the vendor module to do.
@@ -103,7 +124,11 @@ const _: () = {
     assert!(offset_of!(NestvirtEntry, source) == 36);
     assert!(offset_of!(NestvirtEntry, vcpu_id) == 40);
     assert!(offset_of!(NestvirtEntry, kvm_verdict) == 44);
-    assert!(size_of::<NestvirtEntry>() == 48);
+    assert!(offset_of!(NestvirtEntry, backend) == 48);
+    assert!(offset_of!(NestvirtEntry, l1_svm) == 56);
+    assert!(size_of::<NestvirtEntry>() == 80);
+    assert!(offset_of!(NestvirtSvmL1, maxphyaddr) == 16);
+    assert!(size_of::<NestvirtSvmL1>() == 24);
     assert!(offset_of!(NestvirtVerdict, exit_qualification) == 16);
     assert!(size_of::<NestvirtVerdict>() == 24);
     assert!(size_of::<NestvirtHookOps>() == 8);
@@ -111,4 +136,51 @@ const _: () = {
     assert!(offset_of!(NestvirtTarget, attach) == 16);
     assert!(offset_of!(NestvirtTarget, detach) == 24);
     assert!(size_of::<NestvirtTarget>() == 32);
+};
+
+/// `NESTVIRT_SVM_F_*` of hooks.h, against the engine's feature bits.
+const SVM_FEATURE_BITS: [(Features, u32); 33] = [
+    (Features::LM, 0),
+    (Features::NX, 1),
+    (Features::FFXSR, 2),
+    (Features::LMSLE, 3),
+    (Features::TCE, 4),
+    (Features::AUTOIBRS, 5),
+    (Features::XSAVE, 6),
+    (Features::SMEP, 7),
+    (Features::SMAP, 8),
+    (Features::FSGSBASE, 9),
+    (Features::PKU, 10),
+    (Features::LA57, 11),
+    (Features::UMIP, 12),
+    (Features::VMX, 13),
+    (Features::PCID, 14),
+    (Features::LAM, 15),
+    (Features::SHSTK, 16),
+    (Features::IBT, 17),
+    (Features::SEV_ES, 18),
+    (Features::NPT, 19),
+    (Features::FLUSHBYASID, 20),
+    (Features::VGIF, 21),
+    (Features::VNMI, 22),
+    (Features::LBRV, 23),
+    (Features::V_VMSAVE_VMLOAD, 24),
+    (Features::AVIC, 25),
+    (Features::X2AVIC, 26),
+    (Features::GMET, 27),
+    (Features::ERAPS, 28),
+    (Features::INVPCID, 29),
+    (Features::RDTSCP, 30),
+    (Features::SKINIT, 31),
+    (Features::RDPRU, 32),
+];
+
+const _: () = {
+    let mut i = 0;
+    while i < SVM_FEATURE_BITS.len() {
+        let (feature, bit) = SVM_FEATURE_BITS[i];
+        assert!(feature.0 == 1 << bit);
+        i += 1;
+    }
+    assert!(Features::ALL.len() == SVM_FEATURE_BITS.len());
 };

@@ -7,6 +7,7 @@
 //! serves `/dev/nestvirt`. The pure logic lives in `engine/`, which is also
 //! a host crate tested with `cargo test`; this crate is the kernel glue.
 
+use engine::rule::Mode;
 use kernel::{
     miscdevice::{
         MiscDeviceOptions,
@@ -32,7 +33,10 @@ mod device;
 mod engine;
 mod hooks;
 mod hooks_abi;
+mod policy;
 mod stats;
+mod svm_entry;
+mod trace;
 mod uapi;
 
 module! {
@@ -41,6 +45,17 @@ module! {
     authors: ["nestvirt developers"],
     description: "Nested virtualization checks, tag mapping and state for KVM (attaches to hooked kvm-amd/kvm-intel)",
     license: "GPL",
+    params: {
+        mode: u32 {
+            default: 1,
+            description: "Initial validation mode of every rule class: 0=off, 1=audit (count and trace, KVM decides), 2=enforce (fail the nested entry as the APM/SDM says). Per class at run time: NESTVIRT_SET_MODE.",
+        },
+    },
+}
+
+/// The `mode` module parameter, validated in `init`.
+pub(crate) fn default_mode() -> Mode {
+    Mode::from_u32(module_parameters::mode.value()).unwrap_or(Mode::Audit)
 }
 
 /// What `NESTVIRT_GET_INFO` reports about the attachment; set once at load.
@@ -61,6 +76,7 @@ pub(crate) static ATTACHED: SetOnce<AttachInfo> = SetOnce::new();
 /// while open, so the module (and the attachment) outlive every open file.
 #[pin_data]
 struct NestvirtModule {
+    _mode: (),
     attachment: attach::Attachment,
     #[pin]
     _miscdev: MiscDeviceRegistration<device::NestvirtFile>,
@@ -69,12 +85,25 @@ struct NestvirtModule {
 impl kernel::InPlaceModule for NestvirtModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
+            _mode: apply_mode_param()?,
             attachment: attached(attach::Attachment::attach(&hooks::HOOK_OPS)?),
             _miscdev <- MiscDeviceRegistration::register(MiscDeviceOptions {
                 name: c"nestvirt",
             }),
         })
     }
+}
+
+/// Checks the `mode` parameter and applies it to every rule class.
+fn apply_mode_param() -> Result {
+    let raw = module_parameters::mode.value();
+    let Some(mode) = Mode::from_u32(raw) else {
+        pr_err!("mode={raw} is not 0 (off), 1 (audit) or 2 (enforce)\n");
+        return Err(EINVAL);
+    };
+    svm_entry::SVM_POLICY.set_mode(None, mode)?;
+    pr_info!("validation mode: {}\n", mode.name());
+    Ok(())
 }
 
 /// Publishes what the ioctls report about `attachment`.

@@ -10,7 +10,11 @@ use core::mem::{
     size_of, //
 };
 use kernel::{
-    ioctl::_IOR,
+    ioctl::{
+        _IOR,
+        _IOW,
+        _IOWR, //
+    },
     transmute::{
         AsBytes,
         FromBytes, //
@@ -19,8 +23,6 @@ use kernel::{
 
 /// `NESTVIRT_ABI_VERSION`.
 pub(crate) const NESTVIRT_ABI_VERSION: u32 = 1;
-/// `NESTVIRT_MODE_OFF`.
-pub(crate) const NESTVIRT_MODE_OFF: u32 = 0;
 /// `NESTVIRT_IO`: the ioctl type byte.
 const NESTVIRT_IO: u32 = 0xBB;
 
@@ -72,5 +74,50 @@ impl NestvirtInfo {
     }
 }
 
+/// `NESTVIRT_CLASS_ALL`: every class, with `NESTVIRT_SET_MODE`.
+pub(crate) const NESTVIRT_CLASS_ALL: u32 = 0xffff_ffff;
+
+/// `struct nestvirt_mode`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct NestvirtMode {
+    pub(crate) class: u32,
+    pub(crate) mode: u32,
+    pub(crate) reserved: [u64; 3],
+}
+
+/// `struct nestvirt_rule`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct NestvirtRule {
+    pub(crate) index: u32,
+    pub(crate) class: u32,
+    pub(crate) failures: u64,
+    pub(crate) id: [u8; 48],
+    pub(crate) reserved: [u64; 4],
+}
+
+const _: () = {
+    assert!(size_of::<NestvirtMode>() == 32);
+    assert!(offset_of!(NestvirtRule, failures) == 8);
+    assert!(offset_of!(NestvirtRule, id) == 16);
+    assert!(size_of::<NestvirtRule>() == 96);
+};
+
+// SAFETY: `repr(C)` integers without padding (asserted above).
+unsafe impl AsBytes for NestvirtMode {}
+// SAFETY: As above: every bit pattern is valid.
+unsafe impl FromBytes for NestvirtMode {}
+// SAFETY: `repr(C)` integers and bytes without padding (asserted above).
+unsafe impl AsBytes for NestvirtRule {}
+// SAFETY: As above: every bit pattern is valid.
+unsafe impl FromBytes for NestvirtRule {}
+
 /// `NESTVIRT_GET_INFO`.
 pub(crate) const NESTVIRT_GET_INFO: u32 = _IOR::<NestvirtInfo>(NESTVIRT_IO, 0x00);
+/// `NESTVIRT_SET_MODE`.
+pub(crate) const NESTVIRT_SET_MODE: u32 = _IOW::<NestvirtMode>(NESTVIRT_IO, 0x01);
+/// `NESTVIRT_GET_MODE`.
+pub(crate) const NESTVIRT_GET_MODE: u32 = _IOWR::<NestvirtMode>(NESTVIRT_IO, 0x02);
+/// `NESTVIRT_GET_RULE`.
+pub(crate) const NESTVIRT_GET_RULE: u32 = _IOWR::<NestvirtRule>(NESTVIRT_IO, 0x03);

@@ -64,7 +64,8 @@ load_kvm_core() {
 
 load_stock_kvm_amd() { insmod "$NV_KBUILD/arch/x86/kvm/kvm-amd.ko" nested=1; }
 load_hooked_kvm_amd() { insmod "$NV_MODDIR/kvm-amd.ko" nested=1; }
-load_nestvirt() { insmod "$NV_MODDIR/nestvirt.ko"; }
+load_nestvirt() { insmod "$NV_MODDIR/nestvirt.ko" "$@"; }
+load_nestvirt_enforcing() { load_nestvirt mode=2; }
 unload_kvm_amd() { rmmod kvm_amd; }
 
 kernel_selftests() {
@@ -97,8 +98,9 @@ for suite in $NV_SUITES; do
 		check stock unload unload_kvm_amd
 		;;
 	attached)
+		# Enforce mode: a valid guest must never be rejected.
 		check attached load_hooked_kvm_amd load_hooked_kvm_amd
-		check attached nestvirt_attaches load_nestvirt
+		check attached nestvirt_attaches_enforcing load_nestvirt_enforcing
 		kernel_selftests attached
 		;;
 	nestvirt)

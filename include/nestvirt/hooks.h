@@ -18,7 +18,7 @@
 
 #include <linux/types.h>
 
-#define NESTVIRT_HOOK_ABI_VERSION	1
+#define NESTVIRT_HOOK_ABI_VERSION	2
 
 /* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
 #define NESTVIRT_BACKEND_SVM		1
@@ -30,6 +30,55 @@
 #define NESTVIRT_ENTRY_VMRESUME		2	/* VMX: emulated VMRESUME */
 #define NESTVIRT_ENTRY_RSM		3	/* return from SMM into guest mode */
 #define NESTVIRT_ENTRY_SET_STATE	4	/* KVM_SET_NESTED_STATE */
+
+/*
+ * What L1 sees, for the SVM checks: filled by kvm-amd from the vCPU's CPUID
+ * and MSRs. A feature bit is set only when KVM accepts the state it
+ * governs (e.g. NX when kvm_valid_efer() accepts EFER.NX), so nestvirt's
+ * checks never reject what KVM's allow for lack of a feature.
+ * Bit numbers are the engine's svm::Features, frozen.
+ */
+#define NESTVIRT_SVM_F_LM		0
+#define NESTVIRT_SVM_F_NX		1
+#define NESTVIRT_SVM_F_FFXSR		2
+#define NESTVIRT_SVM_F_LMSLE		3
+#define NESTVIRT_SVM_F_TCE		4
+#define NESTVIRT_SVM_F_AUTOIBRS		5
+#define NESTVIRT_SVM_F_XSAVE		6
+#define NESTVIRT_SVM_F_SMEP		7
+#define NESTVIRT_SVM_F_SMAP		8
+#define NESTVIRT_SVM_F_FSGSBASE		9
+#define NESTVIRT_SVM_F_PKU		10
+#define NESTVIRT_SVM_F_LA57		11
+#define NESTVIRT_SVM_F_UMIP		12
+#define NESTVIRT_SVM_F_VMX		13
+#define NESTVIRT_SVM_F_PCID		14
+#define NESTVIRT_SVM_F_LAM		15
+#define NESTVIRT_SVM_F_SHSTK		16
+#define NESTVIRT_SVM_F_IBT		17
+#define NESTVIRT_SVM_F_SEV_ES		18
+#define NESTVIRT_SVM_F_NPT		19
+#define NESTVIRT_SVM_F_FLUSHBYASID	20
+#define NESTVIRT_SVM_F_VGIF		21
+#define NESTVIRT_SVM_F_VNMI		22
+#define NESTVIRT_SVM_F_LBRV		23
+#define NESTVIRT_SVM_F_V_VMSAVE_VMLOAD	24
+#define NESTVIRT_SVM_F_AVIC		25
+#define NESTVIRT_SVM_F_X2AVIC		26
+#define NESTVIRT_SVM_F_GMET		27
+#define NESTVIRT_SVM_F_ERAPS		28
+#define NESTVIRT_SVM_F_INVPCID		29
+#define NESTVIRT_SVM_F_RDTSCP		30
+#define NESTVIRT_SVM_F_SKINIT		31
+#define NESTVIRT_SVM_F_RDPRU		32
+
+struct nestvirt_svm_l1 {
+	__u64 features;		/* BIT_ULL(NESTVIRT_SVM_F_*) */
+	__u64 hsave_pa;		/* VM_HSAVE_PA */
+	__u8 maxphyaddr;	/* CPUID 8000_0008 EAX[7:0] as L1 sees it */
+	__u8 cpl;		/* L1's CPL at VMRUN */
+	__u8 reserved[6];
+};
 
 /*
  * One nested entry, as seen by the hook. @vcpu is an opaque handle: nestvirt
@@ -49,6 +98,11 @@ struct nestvirt_entry {
 	__u32 source;		/* NESTVIRT_ENTRY_* */
 	__u32 vcpu_id;
 	__u32 kvm_verdict;	/* 0: KVM's own checks passed; else they failed */
+	__u32 backend;		/* NESTVIRT_BACKEND_*: which member of @l1 */
+	__u32 reserved;
+	union {
+		struct nestvirt_svm_l1 svm;
+	} l1;
 };
 
 /* What nestvirt asks the vendor module to do with the entry. */

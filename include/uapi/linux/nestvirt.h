@@ -22,9 +22,29 @@
 #define NESTVIRT_BACKEND_VMX		2
 
 /* Validation modes (per rule class; nestvirt_info.mode is the default). */
-#define NESTVIRT_MODE_OFF		0
-#define NESTVIRT_MODE_AUDIT		1
-#define NESTVIRT_MODE_ENFORCE		2
+#define NESTVIRT_MODE_OFF		0	/* do not evaluate */
+#define NESTVIRT_MODE_AUDIT		1	/* count and trace; KVM decides */
+#define NESTVIRT_MODE_ENFORCE		2	/* fail the entry as the APM/SDM says */
+
+/*
+ * Rule classes: the unit a mode applies to. The numbering is per backend;
+ * Documentation/nestvirt/rules.rst lists the rules of each class.
+ */
+#define NESTVIRT_SVM_CLASS_VMRUN	0	/* VMRUN operand checks (#GP) */
+#define NESTVIRT_SVM_CLASS_SAVE		1	/* vmcb12 save area */
+#define NESTVIRT_SVM_CLASS_CONTROLS	2	/* vmcb12 control area */
+#define NESTVIRT_SVM_CLASS_EVENT	3	/* EVENTINJ */
+#define NESTVIRT_SVM_CLASS_INT_CTL	4	/* virtual interrupt controls */
+#define NESTVIRT_SVM_CLASS_FORCED	5	/* intercepts vmcb02 must carry */
+#define NESTVIRT_SVM_NR_CLASSES		6
+
+#define NESTVIRT_VMX_CLASS_CONTROLS	0	/* VMfailValid(7) */
+#define NESTVIRT_VMX_CLASS_HOST_STATE	1	/* VMfailValid(8) */
+#define NESTVIRT_VMX_CLASS_GUEST_STATE	2	/* VM-exit 33 */
+#define NESTVIRT_VMX_CLASS_MSR_LIST	3	/* VM-exit 34 */
+#define NESTVIRT_VMX_NR_CLASSES		4
+
+#define NESTVIRT_CLASS_ALL		0xffffffff	/* NESTVIRT_SET_MODE only */
 
 /**
  * struct nestvirt_info - what nestvirt is attached to and what it has seen.
@@ -55,5 +75,41 @@ struct nestvirt_info {
 };
 
 #define NESTVIRT_GET_INFO	_IOR(NESTVIRT_IO, 0x00, struct nestvirt_info)
+
+/**
+ * struct nestvirt_mode - the mode of one rule class of the attached backend.
+ * @class: NESTVIRT_{SVM,VMX}_CLASS_*; NESTVIRT_CLASS_ALL with SET_MODE.
+ * @mode: NESTVIRT_MODE_*: in for SET_MODE, out for GET_MODE.
+ * @reserved: zero.
+ *
+ * Errors: EINVAL for an unknown class or mode or a nonzero reserved field;
+ * ENODEV when nestvirt is attached to no backend.
+ */
+struct nestvirt_mode {
+	__u32 class;
+	__u32 mode;
+	__u64 reserved[3];
+};
+
+#define NESTVIRT_SET_MODE	_IOW(NESTVIRT_IO, 0x01, struct nestvirt_mode)
+#define NESTVIRT_GET_MODE	_IOWR(NESTVIRT_IO, 0x02, struct nestvirt_mode)
+
+/**
+ * struct nestvirt_rule - one rule of the attached backend's catalogue.
+ * @index: in: the rule's index, from 0. ENOENT past the last rule.
+ * @class: its class, NESTVIRT_{SVM,VMX}_CLASS_*.
+ * @failures: how often it failed (in audit or enforce mode) since load.
+ * @id: its stable ID, e.g. "SVM-SAVE-EFER-SVME", NUL-terminated.
+ * @reserved: zero on input and output.
+ */
+struct nestvirt_rule {
+	__u32 index;
+	__u32 class;
+	__u64 failures;
+	char id[48];
+	__u64 reserved[4];
+};
+
+#define NESTVIRT_GET_RULE	_IOWR(NESTVIRT_IO, 0x03, struct nestvirt_rule)
 
 #endif /* _UAPI_LINUX_NESTVIRT_H */

@@ -306,6 +306,45 @@ impl Mode {
     }
 }
 
+/// What the class modes make of a set of failing rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome<R: Rule> {
+    /// Failures of classes in audit or enforce mode: counted and traced.
+    pub counted: RuleSet<R>,
+    /// The first failure, in check order, of a class in enforce mode whose
+    /// consequence the caller can apply: it fails the nested entry.
+    pub enforced: Option<R>,
+}
+
+/// Applies per-class modes to `failures`: failures of `Off` classes are
+/// dropped, the rest counted, and the first one of an `Enforce` class whose
+/// consequence satisfies `can_enforce` becomes the verdict. A hook that
+/// runs after the instruction's own faults were decided passes a
+/// `can_enforce` that refuses those consequences (e.g. #GP), so a failure
+/// is never reported with a consequence other than the architecture's.
+pub fn apply_modes<R: Rule>(
+    failures: &RuleSet<R>,
+    mode_of: impl Fn(R::Class) -> Mode,
+    can_enforce: impl Fn(Consequence) -> bool,
+) -> Outcome<R> {
+    let mut counted = RuleSet::new();
+    let mut enforced = None;
+    for rule in failures.iter() {
+        let info = rule.info();
+        match mode_of(info.class) {
+            Mode::Off => {}
+            Mode::Audit => counted.insert(rule),
+            Mode::Enforce => {
+                counted.insert(rule);
+                if enforced.is_none() && can_enforce(info.consequence) {
+                    enforced = Some(rule);
+                }
+            }
+        }
+    }
+    Outcome { counted, enforced }
+}
+
 /// Checks the invariants every catalogue must keep: IDs unique and
 /// well-formed, the dense index matching `ALL`, the size within
 /// [`MAX_RULES`]. Returns the first violation as text. Used by each vendor's
@@ -388,6 +427,40 @@ mod tests {
         assert!(v.contains(TestRule::First) && v.contains(TestRule::Third));
         assert!(!v.contains(TestRule::Second));
         assert_eq!(v.first(), Some(TestRule::First));
+    }
+
+    #[test]
+    fn modes_decide_what_is_counted_and_enforced() {
+        let mut failures = RuleSet::new();
+        failures.insert(TestRule::First);
+        failures.insert(TestRule::Second);
+        failures.insert(TestRule::Third);
+        let all = |_| true;
+
+        let o = apply_modes(&failures, |_| Mode::Off, all);
+        assert!(o.counted.is_empty());
+        assert_eq!(o.enforced, None);
+
+        let o = apply_modes(&failures, |_| Mode::Audit, all);
+        assert_eq!(o.counted, failures);
+        assert_eq!(o.enforced, None);
+
+        // Class A audited, class B enforced: the first B failure decides.
+        let split = |c| if c == TestClass::A { Mode::Audit } else { Mode::Enforce };
+        let o = apply_modes(&failures, split, all);
+        assert_eq!(o.counted, failures);
+        assert_eq!(o.enforced, Some(TestRule::Second));
+
+        // A consequence the caller cannot apply is counted, not enforced.
+        let no_invalid = |c| c != Consequence::VmexitInvalid;
+        let o = apply_modes(&failures, |_| Mode::Enforce, no_invalid);
+        assert_eq!(o.enforced, Some(TestRule::First));
+        let o = apply_modes(&failures, split, no_invalid);
+        assert_eq!(o.enforced, Some(TestRule::Third));
+
+        let o = apply_modes(&failures, |c| if c == TestClass::A { Mode::Off } else { Mode::Audit }, all);
+        assert!(!o.counted.contains(TestRule::First));
+        assert_eq!(o.counted.len(), 2);
     }
 
     #[test]
