@@ -39,6 +39,10 @@ if [ ! -f "$KBUILD/.nestvirt-done" ]; then
 	log "building bzImage and modules"
 	"${kmake[@]}" bzImage modules >"$KBUILD/build.log" 2>&1 || { tail -40 "$KBUILD/build.log" >&2; die "kernel build failed"; }
 	touch "$KBUILD/.nestvirt-done"
+	# Keep one test kernel: drop builds of older fragments or sources.
+	for old in "$NESTVIRT_CACHE"/kbuild-*; do
+		[ "$old" = "$KBUILD" ] || [ -L "$old" ] || rm -rf "$old"
+	done
 fi
 
 if [ ! -f "$KBUILD/.nestvirt-selftests-done" ]; then

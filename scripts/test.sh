@@ -29,11 +29,28 @@ phase() {
 	return $rc
 }
 
+# Counts of every runner, added up for the closing line.
+total_pass=0 total_fail=0 total_skip=0
+add_counts() {
+	local line
+	line=$(grep -E '^[A-Za-z-]+: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$1" | tail -n 1)
+	[ -n "$line" ] || return 0
+	set -- $(echo "$line" | grep -oE '[0-9]+')
+	total_pass=$((total_pass + $1)) total_fail=$((total_fail + $2)) total_skip=$((total_skip + $3))
+}
+
 host_tests() {
-	(cd "$NESTVIRT_ROOT/rust/engine" &&
-		cargo test --quiet 2>&1 | tail -n 40 &&
-		cargo clippy --quiet --all-targets -- -D warnings &&
-		"$here/check-rules-doc.sh")
+	local log=$NESTVIRT_ROOT/build/results/cargo-test.log rc
+	mkdir -p "$(dirname "$log")"
+	(cd "$NESTVIRT_ROOT/rust/engine" && cargo test 2>&1) >"$log"
+	rc=$?
+	grep -E '^test result|FAILED|panicked' "$log"
+	awk '/^test result:/ { p += $4; f += $6; s += $8 }
+		END { printf "engine: %d passed, %d failed, %d skipped\n", p, f, s }' "$log" | tee -a "$log"
+	add_counts "$log"
+	[ $rc = 0 ] || return 1
+	(cd "$NESTVIRT_ROOT/rust/engine" && cargo clippy --quiet --all-targets -- -D warnings) &&
+		"$here/check-rules-doc.sh"
 }
 
 build_all() {
@@ -47,7 +64,10 @@ amd_host_tests() {
 	boot_amd_host "$KBUILD" "$NV_MODDIR" "stock attached nestvirt" "$out"
 	echo "emulated host exited with $? (console: $out/console.log)"
 	cat "$out/results.tap" 2>/dev/null
-	tap_summary "$out/results.tap" "emulated AMD host"
+	tap_summary "$out/results.tap" "emulated-amd" | tee "$out/summary.txt"
+	local rc=${PIPESTATUS[0]}
+	add_counts "$out/summary.txt"
+	return "$rc"
 }
 
 phase "host: engine tests" host_tests
@@ -59,4 +79,7 @@ echo "=== phase timings"
 printf '%s\n' "${phases[@]}"
 printf '%-28s %5d s\n' "total" $((SECONDS - t_start))
 if [ $failed = 0 ]; then echo "nestvirt tests: PASS"; else echo "nestvirt tests: FAIL"; fi
+# A phase that failed without counting a test still fails the run.
+[ $failed = 0 ] || [ $total_fail -gt 0 ] || total_fail=1
+echo "total: $total_pass passed, $total_fail failed, $total_skip skipped"
 exit $failed
