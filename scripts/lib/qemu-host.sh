@@ -2,22 +2,29 @@
 # Boots the test kernel under QEMU TCG -cpu max (an AMD host with SVM and
 # NPT) with virtme-ng, sharing the host's root read-only, and runs
 # selftests/run-in-guest.sh there. Sourced by run.sh and test.sh.
-# virtme-ng hides /var/cache behind a tmpfs: the cache is passed back in
-# with --rodir.
+#
+# virtme-ng hides /tmp and /var/cache behind tmpfs mounts and mounts its
+# read-write directories before its read-only ones, so: the work tree and
+# the cache are passed back in read-only, and the guest writes its results
+# to a scratch directory of its own, copied to OUTDIR afterwards.
 
 # boot_amd_host KBUILD MODDIR SUITES OUTDIR: results land in OUTDIR
-# (results.tap, dmesg.txt, logs/). Returns vng's exit status.
+# (results.tap, dmesg.txt, logs/, console.log). Returns vng's status.
 boot_amd_host() {
-	local kbuild=$1 moddir=$2 suites=$3 outdir=$4
+	local kbuild=$1 moddir=$2 suites=$3 outdir=$4 run rc=0
 	rm -rf "$outdir" && mkdir -p "$outdir"
+	run=$(mktemp -d /tmp/nestvirt-host.XXXXXX)
 	# -cpu max under TCG is what vng --disable-kvm passes; say it anyway so
 	# the host CPU model does not depend on virtme-ng's defaults.
 	timeout 1800 vng --run "$kbuild" --disable-kvm --force-9p -m 4G --cpus 2 \
 		--qemu-opts="-cpu max" \
-		--rwdir "$outdir" --rodir "$NESTVIRT_CACHE" \
+		--rodir "$NESTVIRT_ROOT" --rodir "$NESTVIRT_CACHE" --rwdir "$run" \
 		--exec "env NV_KBUILD=$kbuild NV_MODDIR=$moddir \
 			NV_KSELFTEST=$kbuild/kselftest/kvm NV_TESTS=$NESTVIRT_ROOT/build/selftests \
-			NV_SUITES='$suites' NV_OUT=$outdir \
+			NV_SUITES='$suites' NV_OUT=$run \
 			bash $NESTVIRT_ROOT/selftests/run-in-guest.sh" \
-		</dev/null >"$outdir/console.log" 2>&1
+		</dev/null >"$outdir/console.log" 2>&1 || rc=$?
+	cp -r "$run"/. "$outdir"/
+	rm -rf "$run"
+	return $rc
 }
