@@ -18,7 +18,7 @@ boot_amd_host "$KBUILD" "$NV_MODDIR" demo "$out" || rc=$?
 grep -h -E '^(ok|not ok)|nestvirt|L1 ran' "$out/logs/demo.nestvirt_demo.log" "$out/results.tap" 2>/dev/null |
 	grep -v '^#' || true
 echo "--- kernel log (nestvirt, kvm_amd):"
-grep -E 'nestvirt|kvm_amd' "$out/dmesg.txt" 2>/dev/null || echo "(no kernel log: see $out/console.log)"
+grep -E '\] (nestvirt|kvm_amd): ' "$out/dmesg.txt" 2>/dev/null || echo "(no kernel log: see $out/console.log)"
 grep -q '^not ok' "$out/results.tap" 2>/dev/null && exit 1
 [ -s "$out/results.tap" ] || { echo "the emulated host produced no results (exit $rc); see $out/console.log"; exit 1; }
 exit 0
