@@ -18,7 +18,7 @@ KVM_TREE := $(BUILD)/kvm/arch/x86/kvm
 KMAKE = $(MAKE) -C $(KDIR) $(if $(RUSTC),RUSTC=$(RUSTC)) \
 	$(if $(RUSTDOC),RUSTDOC=$(RUSTDOC)) $(if $(BINDGEN),BINDGEN=$(BINDGEN))
 
-.PHONY: all modules nestvirt kvm-hooked modules_install install clean help
+.PHONY: all modules nestvirt kvm-hooked test-modules modules_install install clean help
 
 all: modules
 
@@ -34,6 +34,12 @@ kvm-hooked:
 	scripts/prepare-kvm.sh $(KSRC) $(BUILD)/kvm
 	$(KMAKE) M=$(KVM_TREE) NESTVIRT_INCLUDE=$(CURDIR)/include modules
 
+# Modules only the selftests load (never installed).
+test-modules:
+	$(KMAKE) M=$(CURDIR)/selftests/modules NESTVIRT_INCLUDE=$(CURDIR)/include modules
+	mkdir -p $(BUILD)/modules
+	cp selftests/modules/nestvirt_fake_target.ko $(BUILD)/modules/
+
 # Installs under updates/, which depmod prefers to the in-tree kvm-amd and
 # kvm-intel.
 modules_install install: modules
@@ -43,6 +49,7 @@ modules_install install: modules
 
 clean:
 	-$(KMAKE) M=$(CURDIR) clean
+	-$(KMAKE) M=$(CURDIR)/selftests/modules clean
 	rm -rf $(BUILD)
 
 help:

@@ -14,7 +14,7 @@ timed() { local t0=$SECONDS; "$@"; echo "phase: $1 $((SECONDS - t0)) s" >&2; }
 timed bash "$here/setup-host.sh" >&2
 KBUILD=$(timed bash "$here/build-kernel.sh")
 timed make -s -C "$NESTVIRT_ROOT" KDIR="$KBUILD" KSRC="$KSRC" BUILD="$NESTVIRT_ROOT/build" \
-	"${KMAKE_RUST[@]}" modules >&2
+	"${KMAKE_RUST[@]}" modules test-modules >&2
 timed make -s -C "$NESTVIRT_ROOT/selftests" KSRC="$KSRC" KBUILD="$KBUILD" \
 	OUTPUT="$NESTVIRT_ROOT/build/selftests" >&2
 

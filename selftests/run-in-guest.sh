@@ -68,6 +68,37 @@ load_nestvirt() { insmod "$NV_MODDIR/nestvirt.ko" "$@"; }
 load_nestvirt_enforcing() { load_nestvirt mode=2; }
 unload_kvm_amd() { rmmod kvm_amd; }
 
+# refuses ERRNO-TEXT DMESG-TEXT INSMOD-ARGS...: loading must fail with that
+# errno and leave that line in the kernel log, and change nothing.
+refuses() {
+	local want=$1 line=$2 out before
+	shift 2
+	before=$(dmesg | wc -l)
+	if out=$(insmod "$@" 2>&1); then
+		echo "insmod $* succeeded"
+		rmmod nestvirt
+		return 1
+	fi
+	echo "$out"
+	echo "$out" | grep -q "$want" || { echo "want errno '$want'"; return 1; }
+	dmesg | tail -n +$((before + 1)) | grep -q "$line" ||
+		{ echo "no '$line' in the kernel log"; dmesg | tail; return 1; }
+	! grep -q '^nestvirt ' /proc/modules
+}
+nestvirt_refuses_without_vendor() {
+	refuses "No such device" "no hooked KVM vendor module is loaded" "$NV_MODDIR/nestvirt.ko"
+}
+nestvirt_refuses_foreign_hook_abi() {
+	insmod "$NV_MODDIR/nestvirt_fake_target.ko" || return 1
+	refuses "Protocol error" "kvm_amd speaks hook ABI 99" "$NV_MODDIR/nestvirt.ko"
+	local rc=$?
+	rmmod nestvirt_fake_target && return $rc
+}
+nestvirt_refuses_bad_mode() {
+	refuses "Invalid parameters" "mode=7 is not 0 (off), 1 (audit) or 2 (enforce)" \
+		"$NV_MODDIR/nestvirt.ko" mode=7
+}
+
 kernel_selftests() {
 	local suite=$1 name
 	local expect why
@@ -93,13 +124,18 @@ check host kvm_core_loads load_kvm_core
 for suite in $NV_SUITES; do
 	case $suite in
 	stock)
+		check stock nestvirt_refuses_without_vendor nestvirt_refuses_without_vendor
 		check stock load_stock_kvm_amd load_stock_kvm_amd
+		# The stock kvm_amd has no hooks: nestvirt must refuse it too.
+		check stock nestvirt_refuses_stock_kvm_amd nestvirt_refuses_without_vendor
 		kernel_selftests stock
 		check stock unload unload_kvm_amd
+		check stock nestvirt_refuses_foreign_hook_abi nestvirt_refuses_foreign_hook_abi
 		;;
 	attached)
 		# Enforce mode: a valid guest must never be rejected.
 		check attached load_hooked_kvm_amd load_hooked_kvm_amd
+		check attached nestvirt_refuses_bad_mode nestvirt_refuses_bad_mode
 		check attached nestvirt_attaches_enforcing load_nestvirt_enforcing
 		kernel_selftests attached
 		;;
