@@ -20,36 +20,24 @@ log() { printf 'setup: %s\n' "$*"; }
 
 [ "$(id -u)" = 0 ] || die "setup-host.sh installs packages: run it as root"
 
+# add_source SUITE: a deb822 source for SUITE of the Debian archive, once.
+# Returns 0 when it added one (apt needs an update).
+add_source() {
+	local file=/etc/apt/sources.list.d/nestvirt-$1.sources
+	grep -rqs "Suites:.* $1\b\|^deb .* $1 " /etc/apt/sources.list /etc/apt/sources.list.d/ && return 1
+	printf '%s\n' "Types: deb" "URIs: http://deb.debian.org/debian" "Suites: $1" \
+		"Components: main" "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" >"$file"
+}
+
 add_apt_sources() {
 	local changed=0
-	if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-		cat >/etc/apt/sources.list.d/nestvirt-bookworm-backports.sources <<-'SRC'
-		Types: deb
-		URIs: http://deb.debian.org/debian
-		Suites: bookworm-backports
-		Components: main
-		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-		SRC
-		changed=1
-	fi
-	if [ ! -f /etc/apt/sources.list.d/nestvirt-trixie-backports.sources ]; then
-		cat >/etc/apt/sources.list.d/nestvirt-trixie-backports.sources <<-'SRC'
-		Types: deb
-		URIs: http://deb.debian.org/debian
-		Suites: trixie-backports
-		Components: main
-		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-		SRC
-		changed=1
-	fi
+	add_source bookworm-backports && changed=1
+	add_source trixie-backports && changed=1
 	# Priority 1: visible for `apt-get download`, never chosen for an install
 	# or upgrade (trixie's libc would replace bookworm's).
 	if [ ! -f /etc/apt/preferences.d/nestvirt-trixie-backports ]; then
-		cat >/etc/apt/preferences.d/nestvirt-trixie-backports <<-'PIN'
-		Package: *
-		Pin: release n=trixie-backports
-		Pin-Priority: 1
-		PIN
+		printf '%s\n' "Package: *" "Pin: release n=trixie-backports" "Pin-Priority: 1" \
+			>/etc/apt/preferences.d/nestvirt-trixie-backports
 		changed=1
 	fi
 	if [ $changed = 1 ] || [ ! -f "$NESTVIRT_CACHE/.apt-updated" ]; then
