@@ -224,7 +224,9 @@ impl<R: Rule> RuleSet<R> {
     /// Whether `rule` is in the set.
     pub fn contains(&self, rule: R) -> bool {
         let i = rule.index();
-        self.bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
     /// Number of rules in the set.
@@ -250,7 +252,9 @@ impl<R: Rule> RuleSet<R> {
 
 impl<R: Rule> core::fmt::Debug for RuleSet<R> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_set().entries(self.iter().map(|r| r.info().id)).finish()
+        f.debug_set()
+            .entries(self.iter().map(|r| r.info().id))
+            .finish()
     }
 }
 
@@ -406,7 +410,10 @@ mod tests {
         assert_eq!(check_catalogue::<TestRule>(), Ok(()));
         assert_eq!(TestRule::Second.info().id, "T-SECOND");
         assert_eq!(TestRule::Third.info().class, TestClass::B);
-        assert_eq!(TestRule::First.info().consequence, Consequence::VmFailValid(7));
+        assert_eq!(
+            TestRule::First.info().consequence,
+            Consequence::VmFailValid(7)
+        );
     }
 
     #[test]
@@ -446,7 +453,13 @@ mod tests {
         assert_eq!(o.enforced, None);
 
         // Class A audited, class B enforced: the first B failure decides.
-        let split = |c| if c == TestClass::A { Mode::Audit } else { Mode::Enforce };
+        let split = |c| {
+            if c == TestClass::A {
+                Mode::Audit
+            } else {
+                Mode::Enforce
+            }
+        };
         let o = apply_modes(&failures, split, all);
         assert_eq!(o.counted, failures);
         assert_eq!(o.enforced, Some(TestRule::Second));
@@ -458,7 +471,17 @@ mod tests {
         let o = apply_modes(&failures, split, no_invalid);
         assert_eq!(o.enforced, Some(TestRule::Third));
 
-        let o = apply_modes(&failures, |c| if c == TestClass::A { Mode::Off } else { Mode::Audit }, all);
+        let o = apply_modes(
+            &failures,
+            |c| {
+                if c == TestClass::A {
+                    Mode::Off
+                } else {
+                    Mode::Audit
+                }
+            },
+            all,
+        );
         assert!(!o.counted.contains(TestRule::First));
         assert_eq!(o.counted.len(), 2);
     }

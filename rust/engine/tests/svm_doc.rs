@@ -34,7 +34,12 @@ const KVM_ONLY: &[(&str, &str)] = &[
 
 fn generate() -> String {
     let mut o = String::new();
-    generated_doc::header(&mut o, "svm_doc", "rust/engine/src/svm/rules.rs", "SVM rules KVM 7.3.4 does not check");
+    generated_doc::header(
+        &mut o,
+        "svm_doc",
+        "rust/engine/src/svm/rules.rs",
+        "SVM rules KVM 7.3.4 does not check",
+    );
     let checked = |k| SvmRule::ALL.iter().filter(|r| r.source().kvm == k).count();
     let _ = writeln!(
         o,

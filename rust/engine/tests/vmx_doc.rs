@@ -46,7 +46,12 @@ fn class_name(c: VmxClass) -> &'static str {
 
 fn generate() -> String {
     let mut o = String::new();
-    generated_doc::header(&mut o, "vmx_doc", "rust/engine/src/vmx/rules.rs", "VMX VM-entry rules: notes and catalogue");
+    generated_doc::header(
+        &mut o,
+        "vmx_doc",
+        "rust/engine/src/vmx/rules.rs",
+        "VMX VM-entry rules: notes and catalogue",
+    );
     let count = |c| VmxRule::ALL.iter().filter(|r| r.info().class == c).count();
     let classes = [
         VmxClass::Controls,
