@@ -101,7 +101,11 @@ impl Attachment {
             return Err(EPROTO);
         }
         if target.backend != backend.abi_value() {
-            pr_err!("{} reports a foreign backend {}\n", backend.module_name(), target.backend);
+            pr_err!(
+                "{} reports a foreign backend {}\n",
+                backend.module_name(),
+                target.backend
+            );
             put();
             return Err(EPROTO);
         }
@@ -113,7 +117,11 @@ impl Attachment {
         // `ops` is 'static, as the hook ABI requires.
         let ret = unsafe { attach(ops) };
         if ret != 0 {
-            pr_err!("{} refused to attach: error {}\n", backend.module_name(), ret);
+            pr_err!(
+                "{} refused to attach: error {}\n",
+                backend.module_name(),
+                ret
+            );
             put();
             return Err(Error::from_errno(ret));
         }
@@ -121,7 +129,10 @@ impl Attachment {
             "attached to {} (hook ABI {}, built from {})\n",
             backend.module_name(),
             target.abi_version,
-            kernel_release(target).unwrap_or(c"?").to_str().unwrap_or("?")
+            kernel_release(target)
+                .unwrap_or(c"?")
+                .to_str()
+                .unwrap_or("?")
         );
         // INVARIANT: the symbol reference is held, `ops` is attached.
         Ok(Self {
@@ -162,17 +173,19 @@ impl Drop for Attachment {
 
 /// Takes the exported target of whichever hooked vendor module is loaded.
 fn find_target() -> Option<(Backend, &'static NestvirtTarget)> {
-    [Backend::Svm, Backend::Vmx].into_iter().find_map(|backend| {
-        // SAFETY: `symbol()` is a NUL-terminated name; `__symbol_get` returns
-        // null or the address of a GPL export of a live module, and takes a
-        // reference on that module.
-        let ptr = unsafe { bindings::__symbol_get(backend.symbol().as_ptr().cast()) };
-        // SAFETY: A non-null result is the exported `struct nestvirt_target`
-        // (both sides include include/nestvirt/hooks.h, layout asserted in
-        // hooks_abi.rs); it is immutable and lives while we hold the symbol.
-        let target = unsafe { ptr.cast::<NestvirtTarget>().as_ref() }?;
-        Some((backend, target))
-    })
+    [Backend::Svm, Backend::Vmx]
+        .into_iter()
+        .find_map(|backend| {
+            // SAFETY: `symbol()` is a NUL-terminated name; `__symbol_get` returns
+            // null or the address of a GPL export of a live module, and takes a
+            // reference on that module.
+            let ptr = unsafe { bindings::__symbol_get(backend.symbol().as_ptr().cast()) };
+            // SAFETY: A non-null result is the exported `struct nestvirt_target`
+            // (both sides include include/nestvirt/hooks.h, layout asserted in
+            // hooks_abi.rs); it is immutable and lives while we hold the symbol.
+            let target = unsafe { ptr.cast::<NestvirtTarget>().as_ref() }?;
+            Some((backend, target))
+        })
 }
 
 fn kernel_release(target: &NestvirtTarget) -> Option<&CStr> {

@@ -76,7 +76,8 @@ impl MiscDevice for NestvirtFile {
 /// The catalogue policy of the attached backend. The VMX catalogue is not
 /// wired to the hooks yet: its ioctls answer `EOPNOTSUPP` rather than
 /// pretend to check.
-fn svm_policy() -> Result<&'static Policy<{ crate::engine::svm::SvmClass::ALL.len() }, { SvmRule::COUNT }>> {
+fn svm_policy(
+) -> Result<&'static Policy<{ crate::engine::svm::SvmClass::ALL.len() }, { SvmRule::COUNT }>> {
     match ATTACHED.as_ref().map(|a| a.backend) {
         Some(Backend::Svm) => Ok(&SVM_POLICY),
         Some(Backend::Vmx) => Err(EOPNOTSUPP),

@@ -9,11 +9,11 @@ use crate::{
         NestvirtVerdict,
         NESTVIRT_BACKEND_SVM, //
     },
-    svm_entry,
     stats::{
         Stats,
         STATS, //
     },
+    svm_entry,
 };
 
 /// The ops nestvirt attaches; 'static as the hook ABI requires.
@@ -45,9 +45,8 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
     // SAFETY: A non-null `state` points at `state_size` readable bytes that
     // KVM owns and does not change during the call (its own vmcb12 copy, or
     // its cached vmcs12), per the hook ABI.
-    let state = unsafe {
-        core::slice::from_raw_parts(entry.state.cast::<u8>(), entry.state_size as usize)
-    };
+    let state =
+        unsafe { core::slice::from_raw_parts(entry.state.cast::<u8>(), entry.state_size as usize) };
     match entry.backend {
         NESTVIRT_BACKEND_SVM => svm_entry::check(entry, state, verdict),
         // The VMX catalogue is not wired to the hooks yet: KVM decides.

@@ -51,7 +51,10 @@ impl<const CLASSES: usize, const RULES: usize> Policy<CLASSES, RULES> {
     /// Sets the mode of class `class`, or of every class for `None`.
     pub(crate) fn set_mode(&self, class: Option<usize>, mode: Mode) -> Result {
         match class {
-            None => self.modes.iter().for_each(|m| m.store(mode as u32, Relaxed)),
+            None => self
+                .modes
+                .iter()
+                .for_each(|m| m.store(mode as u32, Relaxed)),
             Some(c) => self.modes.get(c).ok_or(EINVAL)?.store(mode as u32, Relaxed),
         }
         Ok(())

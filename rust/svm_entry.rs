@@ -76,7 +76,12 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
     );
     for rule in outcome.counted.iter() {
         SVM_POLICY.count(rule);
-        trace::rule_failed(entry, rule.index(), rule.info().id, outcome.enforced == Some(rule));
+        trace::rule_failed(
+            entry,
+            rule.index(),
+            rule.info().id,
+            outcome.enforced == Some(rule),
+        );
     }
     if let Some(rule) = outcome.enforced {
         verdict.action = NESTVIRT_VERDICT_FAIL;

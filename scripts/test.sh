@@ -49,7 +49,9 @@ host_tests() {
 		END { printf "engine: %d passed, %d failed, %d skipped\n", p, f, s }' "$log" | tee -a "$log"
 	add_counts "$log"
 	[ $rc = 0 ] || return 1
-	(cd "$NESTVIRT_ROOT/rust/engine" && cargo clippy --quiet --all-targets -- -D warnings) &&
+	(cd "$NESTVIRT_ROOT/rust/engine" && cargo clippy --quiet --all-targets -- -D warnings &&
+		cargo fmt --check) &&
+		rustfmt --edition 2021 --config-path "$KSRC/.rustfmt.toml" --check "$NESTVIRT_ROOT"/rust/*.rs &&
 		"$here/check-rules-doc.sh"
 }
 
