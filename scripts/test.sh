@@ -51,7 +51,7 @@ host_tests() {
 	[ $rc = 0 ] || return 1
 	(cd "$NESTVIRT_ROOT/rust/engine" && cargo clippy --quiet --all-targets -- -D warnings &&
 		cargo fmt --check) &&
-		rustfmt --edition 2021 --config-path "$KSRC/.rustfmt.toml" --check "$NESTVIRT_ROOT"/rust/*.rs &&
+		rustfmt --check "$NESTVIRT_ROOT"/rust/*.rs &&
 		"$here/check-rules-doc.sh"
 }
 
