@@ -58,4 +58,104 @@ static inline int nestvirt_load(void)
 	return r;
 }
 
+/*
+ * Per-class modes and per-rule counters (NESTVIRT_SET_MODE, NESTVIRT_GET_MODE,
+ * NESTVIRT_GET_RULE). The raw calls return the ioctl's result (-1 and errno
+ * on error) so tests can check error paths; the others assert success. Each
+ * opens /dev/nestvirt for the call only: a test that unloads nestvirt.ko must
+ * not hold it open.
+ */
+static inline int __nestvirt_ioctl(unsigned long cmd, void *arg)
+{
+	int fd = nestvirt_open();
+	int r = ioctl(fd, cmd, arg);
+	int err = errno;
+
+	close(fd);
+	errno = err;
+	return r;
+}
+
+static inline int __nestvirt_set_mode(u32 class, u32 mode)
+{
+	struct nestvirt_mode m = { .class = class, .mode = mode };
+
+	return __nestvirt_ioctl(NESTVIRT_SET_MODE, &m);
+}
+
+static inline void nestvirt_set_mode(u32 class, u32 mode)
+{
+	int r = __nestvirt_set_mode(class, mode);
+
+	TEST_ASSERT(r == 0, "NESTVIRT_SET_MODE class %#x mode %u: %s", class, mode,
+		    strerror(errno));
+}
+
+static inline u32 nestvirt_get_mode(u32 class)
+{
+	struct nestvirt_mode m = { .class = class };
+	int r = __nestvirt_ioctl(NESTVIRT_GET_MODE, &m);
+
+	TEST_ASSERT(r == 0, "NESTVIRT_GET_MODE class %u: %s", class, strerror(errno));
+	return m.mode;
+}
+
+/* NESTVIRT_GET_RULE of @index into @rule; -1 and errno ENOENT past the end. */
+static inline int __nestvirt_get_rule(u32 index, struct nestvirt_rule *rule)
+{
+	memset(rule, 0, sizeof(*rule));
+	rule->index = index;
+	return __nestvirt_ioctl(NESTVIRT_GET_RULE, rule);
+}
+
+/* Number of rules in the attached backend's catalogue. */
+static inline u32 nestvirt_nr_rules(void)
+{
+	struct nestvirt_rule rule;
+	u32 n = 0;
+
+	while (__nestvirt_get_rule(n, &rule) == 0)
+		n++;
+	TEST_ASSERT(errno == ENOENT, "NESTVIRT_GET_RULE %u: %s, want ENOENT", n, strerror(errno));
+	return n;
+}
+
+/* Index of the rule with ID @id; -1 when the catalogue has no such rule. */
+static inline int nestvirt_rule_index(const char *id)
+{
+	struct nestvirt_rule rule;
+
+	for (u32 i = 0; __nestvirt_get_rule(i, &rule) == 0; i++)
+		if (!strcmp(rule.id, id))
+			return i;
+	return -1;
+}
+
+static inline u64 nestvirt_rule_failures(u32 index)
+{
+	struct nestvirt_rule rule;
+	int r = __nestvirt_get_rule(index, &rule);
+
+	TEST_ASSERT(r == 0, "NESTVIRT_GET_RULE %u: %s", index, strerror(errno));
+	return rule.failures;
+}
+
+/*
+ * The failure counters of rules 0..@n-1 into @failures, with one open of
+ * /dev/nestvirt (cheaper than nestvirt_rule_failures() per rule).
+ */
+static inline void nestvirt_rule_counters(u64 *failures, u32 n)
+{
+	int fd = nestvirt_open();
+
+	for (u32 i = 0; i < n; i++) {
+		struct nestvirt_rule rule = { .index = i };
+		int r = ioctl(fd, NESTVIRT_GET_RULE, &rule);
+
+		TEST_ASSERT(r == 0, "NESTVIRT_GET_RULE %u: %s", i, strerror(errno));
+		failures[i] = rule.failures;
+	}
+	close(fd);
+}
+
 #endif /* SELFTEST_NESTVIRT_UTIL_H */

@@ -10,7 +10,10 @@
 #   NV_MODDIR    dir with nestvirt.ko, kvm-amd.ko (hooked)
 #   NV_KSELFTEST dir with the kernel's KVM selftest binaries (x86/...)
 #   NV_TESTS     dir with nestvirt's selftest binaries
-#   NV_SUITES    space-separated: stock attached nestvirt demo
+#   NV_SUITES    space-separated: stock attached nestvirt demo bench
+#                (bench is not in the default run: it takes minutes under TCG;
+#                boot_amd_host KBUILD MODDIR bench OUTDIR runs it alone, its
+#                figures land in OUTDIR/logs/bench.svm_nestvirt_bench.log)
 #   NV_OUT       writable results dir (shared with the host)
 set -u
 out=$NV_OUT
@@ -110,7 +113,8 @@ kernel_selftests() {
 
 nestvirt_selftests() {
 	local t
-	for t in nestvirt_info_test nestvirt_detach_test; do
+	for t in nestvirt_info_test svm_nestvirt_rules_test svm_nestvirt_differential_test \
+		 nestvirt_detach_test; do
 		run_test nestvirt "$t" pass "" "$NV_TESTS/$t"
 	done
 }
@@ -141,6 +145,13 @@ for suite in $NV_SUITES; do
 		;;
 	nestvirt)
 		nestvirt_selftests
+		;;
+	bench)
+		# Figures, not a pass/fail of timing: the test fails only if the
+		# loop does. Loads the hooked kvm_amd when no suite did.
+		grep -q '^kvm_amd ' /proc/modules ||
+			check bench load_hooked_kvm_amd load_hooked_kvm_amd
+		run_test bench svm_nestvirt_bench pass "" "$NV_TESTS/svm_nestvirt_bench"
 		;;
 	demo)
 		check demo load_hooked_kvm_amd load_hooked_kvm_amd

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svm_nestvirt_bench: what nestvirt's hook and validation cost per nested
+ * VMRUN. Prints figures; asserts no budget.
+ *
+ * An L1 guest runs an L2 VMMCALL loop of N iterations (one VMRUN and one
+ * #VMEXIT each, the exit-heavy worst case); the host times the loop (wall
+ * clock, CLOCK_MONOTONIC) in three states, rotated in the same boot and the
+ * same VM so that drift and caches hit them alike:
+ *
+ *   detached   nestvirt.ko unloaded: the hooked kvm-amd runs stock KVM code
+ *   enforce    nestvirt.ko loaded, every rule class in enforce mode
+ *   off        nestvirt.ko loaded, every rule class off: the hook and the
+ *              vmcb12 snapshot without the validation
+ *
+ * It prints every round, the medians and minimums, enforce/detached (the
+ * budget figure: at most 1.02) and off/detached, per-round ratios, and the
+ * cost per VMRUN. Many short rounds, because the emulated host shares the
+ * machine's CPUs: a burst of other load hits one run, not a whole state.
+ * Each attached run also checks that the hook saw every VMRUN and rejected
+ * none. Then, if kprobe events are available, it times the glue's
+ * __nestvirt_nested_entry() in the kernel (median per call, enforce and
+ * off): their difference is the in-kernel cost of snapshot + validation. nestvirt is left loaded with the class modes it had (its default
+ * mode, a load parameter, becomes audit), or unloaded if it was.
+ *
+ *   svm_nestvirt_bench [-n ITERATIONS] [-r ROUNDS]      (1000, 21)
+ *
+ * NESTVIRT_KO must name nestvirt.ko (the runner sets it). Under QEMU TCG a
+ * nested round trip takes about 0.4 ms, so the defaults run about 40 s:
+ * the runner's separate suite "bench" runs it, outside the default run:
+ *
+ *   . scripts/lib/common.sh; . scripts/lib/qemu-host.sh
+ *   boot_amd_host $KBUILD $PWD/build/modules bench $PWD/build/results/bench
+ *   cat build/results/bench/logs/bench.svm_nestvirt_bench.log
+ */
+#include <sys/mount.h>
+#include <time.h>
+
+#include "kselftest.h"
+
+#include "svm_nestvirt_common.h"
+
+enum state { DETACHED, ENFORCE, OFF, NR_STATES };
+
+static const char *const state_name[NR_STATES] = { "detached", "enforce", "off" };
+
+static bool nestvirt_loaded(void)
+{
+	return access("/sys/module/nestvirt", F_OK) == 0;
+}
+
+static void enter_state(enum state s)
+{
+	if (s == DETACHED) {
+		if (nestvirt_loaded())
+			TEST_ASSERT(nestvirt_unload() == 0, "rmmod nestvirt: %s", strerror(errno));
+		return;
+	}
+	if (!nestvirt_loaded())
+		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
+	nestvirt_set_mode(NESTVIRT_CLASS_ALL, s == ENFORCE ? NESTVIRT_MODE_ENFORCE :
+							      NESTVIRT_MODE_OFF);
+}
+
+/*
+ * In-kernel cost, from kprobe events on the glue's __nestvirt_nested_entry()
+ * (entry and return): the median time per call is robust against the
+ * emulated host losing its CPU now and then, which the wall-clock loop
+ * times are not. The call covers what L1's features take to compute, the
+ * hook and, in enforce mode, the snapshot and the validation; not KVM's copy
+ * of vmcb12 into the snapshot page. The probes slow every call alike; the
+ * difference enforce - off is the validation's.
+ */
+#define TRACING "/sys/kernel/tracing"
+#define PROBE_GROUP "nestvirt_bench"
+
+static bool tracing_write(const char *file, const char *text, bool append)
+{
+	char path[256];
+	int fd, n;
+
+	snprintf(path, sizeof(path), TRACING "/%s", file);
+	fd = open(path, O_WRONLY | (append ? O_APPEND : O_TRUNC));
+	if (fd < 0)
+		return false;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (int)strlen(text);
+}
+
+static bool probes_on(void)
+{
+	if (access(TRACING "/kprobe_events", W_OK))
+		mount("tracefs", TRACING, "tracefs", 0, NULL);
+	tracing_write("events/" PROBE_GROUP "/enable", "0", false);
+	tracing_write("kprobe_events", "-:" PROBE_GROUP "/in\n", true);
+	tracing_write("kprobe_events", "-:" PROBE_GROUP "/out\n", true);
+	return tracing_write("kprobe_events",
+			     "p:" PROBE_GROUP "/in __nestvirt_nested_entry\n", true) &&
+	       tracing_write("kprobe_events",
+			     "r:" PROBE_GROUP "/out __nestvirt_nested_entry\n", true) &&
+	       tracing_write("buffer_size_kb", "4096", false) &&
+	       tracing_write("trace", "", false) &&
+	       tracing_write("events/" PROBE_GROUP "/enable", "1", false);
+}
+
+static void probes_off(void)
+{
+	tracing_write("events/" PROBE_GROUP "/enable", "0", false);
+	tracing_write("kprobe_events", "-:" PROBE_GROUP "/in\n", true);
+	tracing_write("kprobe_events", "-:" PROBE_GROUP "/out\n", true);
+	tracing_write("trace", "", false);
+}
+
+/*
+ * Per-call durations (us) of the probed calls since the trace was cleared:
+ * each "in" paired with the next "out" of the same task. Clears the trace.
+ */
+static int probe_durations(double *d, int max)
+{
+	char line[512];
+	FILE *f = fopen(TRACING "/trace", "r");
+	double t_in = -1;
+	int n = 0;
+
+	if (!f)
+		return 0;
+	/* "  task-pid  [cpu] flags  1234.567890: in: (__nestvirt_nested_entry+0x4/...)" */
+	while (fgets(line, sizeof(line), f) && n < max) {
+		char *ev = strstr(line, ": in: ");
+		bool in = ev;
+		char *ts;
+		double t;
+
+		if (line[0] == '#')
+			continue;
+		if (!ev)
+			ev = strstr(line, ": out: ");
+		if (!ev)
+			continue;
+		for (ts = ev; ts > line && ts[-1] != ' '; ts--)
+			;
+		t = strtod(ts, NULL);
+		if (in) {
+			t_in = t;
+		} else if (t_in >= 0) {
+			d[n++] = (t - t_in) * 1e6;
+			t_in = -1;
+		}
+	}
+	fclose(f);
+	tracing_write("trace", "", false);
+	return n;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double minimum(const double *v, int n)
+{
+	double m = v[0];
+
+	for (int i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, int n)
+{
+	double s[n];
+
+	memcpy(s, v, sizeof(s));
+	qsort(s, n, sizeof(s[0]), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+int main(int argc, char *argv[])
+{
+	u64 iterations = 1000;
+	int rounds = 21, opt;
+	bool was_loaded;
+	u32 saved[NESTVIRT_SVM_NR_CLASSES];
+	struct nv_l1 l1;
+	double *t[NR_STATES];
+
+	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+		switch (opt) {
+		case 'n':
+			iterations = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			rounds = atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-n ITERATIONS] [-r ROUNDS]\n", argv[0]);
+			exit(KSFT_FAIL);
+		}
+	}
+	TEST_ASSERT(iterations > 0 && rounds > 0, "bad -n/-r");
+
+	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_SVM));
+	TEST_REQUIRE(kvm_cpu_has_npt());
+	nestvirt_ko_path();
+	was_loaded = nestvirt_loaded();
+	if (!was_loaded)
+		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
+	TEST_REQUIRE(nestvirt_get_info().backend == NESTVIRT_BACKEND_SVM);
+	for (u32 c = 0; c < NESTVIRT_SVM_NR_CLASSES; c++)
+		saved[c] = nestvirt_get_mode(c);
+
+	for (int s = 0; s < NR_STATES; s++)
+		t[s] = calloc(rounds, sizeof(double));
+
+	ksft_print_header();
+	ksft_set_plan(1);
+	ksft_print_msg("L2 VMMCALL loop: %lu iterations per run, %d rounds of %s, %s, %s\n",
+		       (unsigned long)iterations, rounds, state_name[DETACHED],
+		       state_name[ENFORCE], state_name[OFF]);
+
+	nv_l1_create(&l1, 0);
+	*(u64 *)addr_gva2hva(l1.vm, (gva_t)&nv_loops) = iterations;
+	/* Warm-up: fault in L1 and L2 memory and the nested page tables. */
+	enter_state(ENFORCE);
+	nv_l1_cmd(&l1, CMD_LOOP, NULL);
+
+	for (int r = 0; r < rounds; r++) {
+		for (int s = 0; s < NR_STATES; s++) {
+			/* Rotate the order so no state always follows another. */
+			enum state st = (s + r) % NR_STATES;
+			struct nestvirt_info ib = {}, ia = {};
+			u64 exit_code;
+			double t0;
+
+			enter_state(st);
+			if (st != DETACHED)
+				ib = nestvirt_get_info();
+			t0 = now();
+			exit_code = nv_l1_cmd(&l1, CMD_LOOP, NULL);
+			t[st][r] = now() - t0;
+			TEST_ASSERT_EQ(exit_code, SVM_EXIT_VMMCALL);
+			if (st != DETACHED) {
+				ia = nestvirt_get_info();
+				TEST_ASSERT(ia.nested_entries - ib.nested_entries == iterations,
+					    "the hook saw %lu of %lu VMRUNs",
+					    (unsigned long)(ia.nested_entries - ib.nested_entries),
+					    (unsigned long)iterations);
+				TEST_ASSERT(ia.nestvirt_rejected == ib.nestvirt_rejected,
+					    "nestvirt rejected a valid VMRUN");
+			}
+			ksft_print_msg("round %d %-8s %8.3f s  %7.2f us/VMRUN\n", r, state_name[st],
+				       t[st][r], t[st][r] * 1e6 / iterations);
+		}
+	}
+
+	/* In-kernel time per call, probed, outside the timed runs above. */
+	if (probes_on()) {
+		double *d[NR_STATES], med[NR_STATES] = {};
+		int nd[NR_STATES] = {};
+		int max = 4 * iterations;
+
+		for (int s = ENFORCE; s < NR_STATES; s++)
+			d[s] = calloc(max, sizeof(double));
+		for (int r = 0; r < 4; r++) {
+			for (int s = ENFORCE; s < NR_STATES; s++) {
+				enter_state(s);
+				probe_durations(d[s], 0);	/* clears the trace */
+				nv_l1_cmd(&l1, CMD_LOOP, NULL);
+				nd[s] += probe_durations(d[s] + nd[s], max - nd[s]);
+			}
+		}
+		probes_off();
+		for (int s = ENFORCE; s < NR_STATES; s++) {
+			TEST_ASSERT(nd[s] > 0, "no probed calls in state %s", state_name[s]);
+			med[s] = median(d[s], nd[s]);
+			ksft_print_msg("in kernel, probed: %-8s median %.2f us per call (%d calls)\n",
+				       state_name[s], med[s], nd[s]);
+		}
+		ksft_print_msg("in kernel: snapshot + validation %.2f us per VMRUN (enforce - off)\n",
+			       med[ENFORCE] - med[OFF]);
+	} else {
+		probes_off();
+		ksft_print_msg("in-kernel cost not measured: no kprobe events (%s)\n",
+			       TRACING "/kprobe_events");
+	}
+	nv_l1_destroy(&l1);
+
+	{
+		double md = median(t[DETACHED], rounds), me = median(t[ENFORCE], rounds);
+		double mo = median(t[OFF], rounds);
+		double re[rounds], ro[rounds];
+
+		/* Per-round ratios: each round's three runs are back to back. */
+		for (int r = 0; r < rounds; r++) {
+			re[r] = t[ENFORCE][r] / t[DETACHED][r];
+			ro[r] = t[OFF][r] / t[DETACHED][r];
+			ksft_print_msg("round %d ratio enforce/detached %.4f, off/detached %.4f\n", r,
+				       re[r], ro[r]);
+		}
+
+		double nd = minimum(t[DETACHED], rounds), ne = minimum(t[ENFORCE], rounds);
+		double no = minimum(t[OFF], rounds);
+
+		ksft_print_msg("median detached %.3f s, enforce %.3f s, off %.3f s\n", md, me, mo);
+		ksft_print_msg("minimum detached %.3f s, enforce %.3f s, off %.3f s: ratio enforce/detached "
+			       "%.4f, off/detached %.4f\n", nd, ne, no, ne / nd, no / nd);
+		ksft_print_msg("ratio of medians enforce/detached %.4f (%+.2f %%), off/detached %.4f "
+			       "(%+.2f %%)\n", me / md, (me / md - 1) * 100, mo / md, (mo / md - 1) * 100);
+		ksft_print_msg("median of per-round ratios enforce/detached %.4f, off/detached %.4f\n",
+			       median(re, rounds), median(ro, rounds));
+		ksft_print_msg("per VMRUN: detached %.2f us, hook+validation %+.0f ns, "
+			       "hook+snapshot without validation %+.0f ns\n",
+			       md * 1e6 / iterations, (me - md) * 1e9 / iterations,
+			       (mo - md) * 1e9 / iterations);
+	}
+
+	/* Put nestvirt back as it was. */
+	if (was_loaded) {
+		enter_state(ENFORCE);
+		for (u32 c = 0; c < NESTVIRT_SVM_NR_CLASSES; c++)
+			nestvirt_set_mode(c, saved[c]);
+	} else {
+		enter_state(DETACHED);
+	}
+	ksft_test_result_pass("bench (%d rounds of %lu VMRUNs)\n", rounds,
+			      (unsigned long)iterations);
+	ksft_finished();
+}
