@@ -4,7 +4,8 @@
 # Build everything the emulated-host tests need, installing what is missing:
 # toolchain (setup-host.sh), test kernel and its KVM selftests
 # (build-kernel.sh), nestvirt.ko and the hooked kvm-amd/kvm-intel (make), and
-# nestvirt's selftests. Prints the variables the runners use, as KEY=VALUE.
+# nestvirt's selftests, also linked static for the Bochs host's initramfs.
+# Prints the variables the runners use, as KEY=VALUE.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
@@ -16,7 +17,7 @@ KBUILD=$(timed bash "$here/build-kernel.sh")
 timed make -s -C "$NESTVIRT_ROOT" KDIR="$KBUILD" KSRC="$KSRC" BUILD="$NESTVIRT_ROOT/build" \
 	"${KMAKE_RUST[@]}" modules test-modules >&2
 timed make -s -C "$NESTVIRT_ROOT/selftests" KSRC="$KSRC" KBUILD="$KBUILD" \
-	OUTPUT="$NESTVIRT_ROOT/build/selftests" >&2
+	OUTPUT="$NESTVIRT_ROOT/build/selftests" all static >&2
 
 echo "KBUILD=$KBUILD"
 echo "NV_MODDIR=$NESTVIRT_ROOT/build/modules"

@@ -6,13 +6,17 @@
 #   2. builds: test kernel, hooked kvm-amd/kvm-intel, nestvirt.ko, selftests;
 #   3. the emulated AMD KVM host (QEMU TCG): the kernel's nested selftests
 #      with the stock kvm-amd and again with nestvirt attached (same results
-#      required), then nestvirt's own selftests.
+#      required), then nestvirt's own selftests;
+#   4. the emulated Intel KVM host (Bochs 2.7, VMX): the kernel's nested VMX
+#      selftests with the stock kvm-intel and again with nestvirt attached,
+#      then nestvirt's VMX selftests.
 # Prints kselftest TAP, a summary and the phase timings. Exits non-zero when
 # anything fails.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 . "$here/lib/qemu-host.sh"
+. "$here/lib/bochs-host.sh"
 . "$here/lib/tap-summary.sh"
 
 failed=0
@@ -72,9 +76,22 @@ amd_host_tests() {
 	return "$rc"
 }
 
+intel_host_tests() {
+	local out=$NESTVIRT_ROOT/build/results/intel rc
+	boot_intel_host "$KBUILD" "$NV_MODDIR" "$out"
+	echo "emulated host exited with $? (console: $out/console.log)"
+	cat "$out/results.tap" 2>/dev/null
+	tap_summary "$out/results.tap" "emulated-intel" | tee "$out/summary.txt"
+	rc=${PIPESTATUS[0]}
+	add_counts "$out/summary.txt"
+	return "$rc"
+}
+
 phase "host: engine tests" host_tests
-phase "build: kernel, modules, selftests" build_all &&
+if phase "build: kernel, modules, selftests" build_all; then
 	phase "emulated AMD host" amd_host_tests
+	phase "emulated Intel host (Bochs)" intel_host_tests
+fi
 
 echo
 echo "=== phase timings"
