@@ -34,7 +34,8 @@ static const struct nestvirt_hook_ops __rcu *nestvirt_ops;
 static DEFINE_MUTEX(nestvirt_attach_lock);
 
 bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
-			     u64 state_gpa, u32 source, bool kvm_ok)
+			     u32 state_size, u64 state_gpa, u32 source,
+			     bool kvm_ok)
 {
 	const struct nestvirt_hook_ops *ops;
 	struct nestvirt_verdict verdict = {};
@@ -43,7 +44,7 @@ bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
 		.vm = vcpu->kvm,
 		.state = state,
 		.state_gpa = state_gpa,
-		.state_size = state ? PAGE_SIZE : 0,
+		.state_size = state ? state_size : 0,
 		.source = source,
 		.vcpu_id = vcpu->vcpu_id,
 		.kvm_verdict = kvm_ok ? 0 : 1,

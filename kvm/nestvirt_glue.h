@@ -8,6 +8,7 @@
 
 #include <linux/jump_label.h>
 #include <linux/kvm_host.h>
+#include <asm/svm.h>
 #include <nestvirt/hooks.h>
 
 DECLARE_STATIC_KEY_FALSE(nestvirt_hooks_key);
@@ -18,24 +19,37 @@ static __always_inline bool nestvirt_attached(void)
 	return static_branch_unlikely(&nestvirt_hooks_key);
 }
 
+/*
+ * nSVM's vmcb12 snapshot: the control area and the save area, everything
+ * KVM's vmcb12 caches and nestvirt's checks read.
+ */
+#define NESTVIRT_VMCB12_BYTES \
+	(offsetof(struct vmcb, save) + sizeof(struct vmcb_save_area))
+
 bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
-			     u64 state_gpa, u32 source, bool kvm_ok);
+			     u32 state_size, u64 state_gpa, u32 source,
+			     bool kvm_ok);
+
+/* kvm-amd: L1's CPUID changed; recompute what nestvirt reports of it. */
+void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu);
 
 /*
  * Tell nestvirt about a nested entry. @state is KVM's own copy of vmcb12 or
- * vmcs12 (NULL when none could be made). Returns true when nestvirt, in
+ * vmcs12, @state_size bytes (NULL when none could be made). Returns true when nestvirt, in
  * enforce mode, fails the entry; the caller then fails it the way KVM fails
  * its own checks. nestvirt can only add failures: an entry KVM rejects stays
  * rejected (@kvm_ok is for audit and statistics).
  */
 static __always_inline bool nestvirt_nested_entry(struct kvm_vcpu *vcpu,
 						  const void *state,
+						  u32 state_size,
 						  u64 state_gpa, u32 source,
 						  bool kvm_ok)
 {
 	if (!nestvirt_attached())
 		return false;
-	return __nestvirt_nested_entry(vcpu, state, state_gpa, source, kvm_ok);
+	return __nestvirt_nested_entry(vcpu, state, state_size, state_gpa,
+				       source, kvm_ok);
 }
 
 #endif /* _NESTVIRT_GLUE_H */

@@ -18,6 +18,12 @@
  * nestvirt laxer than KVM (which still refuses); omitting one KVM accepts
  * would make nestvirt reject a valid L2, so when in doubt, report.
  */
+static_assert(NESTVIRT_VMCB12_BYTES == 1768);
+
+/*
+ * Computed when L1's CPUID is set (the EFER and CR4 answers depend only on
+ * it), not on every VMRUN.
+ */
 static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
 {
 	u64 f = 0;
@@ -68,11 +74,16 @@ static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
 	return f;
 }
 
+void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu)
+{
+	to_svm(vcpu)->nested.nestvirt_l1_features = nestvirt_svm_features(vcpu);
+}
+
 static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, struct nestvirt_entry *e)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
 
-	e->l1.svm.features = nestvirt_svm_features(vcpu);
+	e->l1.svm.features = svm->nested.nestvirt_l1_features;
 	e->l1.svm.hsave_pa = svm->nested.hsave_msr;
 	e->l1.svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
 	/* At VMRUN, svm->vmcb is still vmcb01: its CPL is L1's. */

@@ -51,7 +51,8 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
     if !SVM_POLICY.any_on() {
         return;
     }
-    let Some(vmcb) = Vmcb12::from_bytes(state) else {
+    // Read KVM's snapshot in place: no second copy on the VMRUN path.
+    let Some(vmcb) = Vmcb12::view(state) else {
         Stats::bump(&STATS.state_missing);
         return;
     };

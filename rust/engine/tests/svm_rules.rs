@@ -330,7 +330,10 @@ fn test_first_failure_order_is_check_order() {
 
 #[test]
 fn test_vmcb_from_bytes() {
-    assert!(Vmcb12::from_bytes(&[0; 4095]).is_none());
+    use nestvirt_engine::svm::layout::VMCB_USED;
+    assert!(Vmcb12::from_bytes(&[0; VMCB_USED - 1]).is_none());
+    assert!(Vmcb12::view(&[0; VMCB_USED - 1]).is_none());
+    assert!(Vmcb12::from_bytes(&[0; VMCB_USED]).is_some());
     let mut page = [0u8; 4096];
     sample::vmcb12().write_page(&mut page);
     let v = Vmcb12::from_bytes(&page).expect("a full page");

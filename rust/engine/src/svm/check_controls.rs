@@ -15,7 +15,7 @@ use super::bits::{
 use super::caps::{Features, SvmCaps};
 use super::rules::SvmRule;
 use super::rules::SvmRule::*;
-use super::vmcb12::Vmcb12;
+use super::vmcb12::{Vmcb12, VmcbBytes};
 use crate::engine::rule::{cc, Verdicts};
 
 /// Whether a permission map of `size` bytes at `base` (bits 11:0 ignored)
@@ -54,7 +54,7 @@ const MISC_CTL2_FEATURES: &[(u64, Features)] = &[
 
 /// Checks the control area of `vmcb`.
 pub fn check_controls(
-    vmcb: &Vmcb12,
+    vmcb: &Vmcb12<impl VmcbBytes>,
     caps: &SvmCaps,
     v: &mut impl Verdicts<SvmRule>,
 ) -> ControlFlow<()> {

@@ -11,7 +11,7 @@ use super::bits::{attrib, cr0, cr3, cr4, efer, misc_ctl, s_cet};
 use super::caps::{Features, SvmCaps};
 use super::rules::SvmRule;
 use super::rules::SvmRule::*;
-use super::vmcb12::{SegReg, Vmcb12};
+use super::vmcb12::{SegReg, Vmcb12, VmcbBytes};
 use crate::engine::rule::{cc, Verdicts};
 
 /// The CR4 bits that exist only with a CPUID feature, as in KVM's
@@ -56,7 +56,7 @@ pub(crate) fn pat_valid(pat: u64) -> bool {
 
 /// Checks the save area of `vmcb`.
 pub fn check_save(
-    vmcb: &Vmcb12,
+    vmcb: &Vmcb12<impl VmcbBytes>,
     caps: &SvmCaps,
     v: &mut impl Verdicts<SvmRule>,
 ) -> ControlFlow<()> {

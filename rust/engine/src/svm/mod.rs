@@ -31,4 +31,4 @@ pub use validate::{check_vmrun, validate, validate_vmrun, FIELDS_READ};
 pub use vmcb02::{
     check_vmcb02_intercepts, l1_intercepts, required_vmcb02_intercepts, virtual_vmload_vmsave,
 };
-pub use vmcb12::{Intercepts, Seg, SegReg, Vmcb12};
+pub use vmcb12::{Intercepts, Seg, SegReg, Vmcb12, VmcbBytes};

@@ -21,7 +21,7 @@ use super::check_controls::check_controls;
 use super::check_save::check_save;
 use super::layout::{control, save, Field};
 use super::rules::SvmRule;
-use super::vmcb12::Vmcb12;
+use super::vmcb12::{Vmcb12, VmcbBytes};
 use crate::engine::rule::{cc, Verdicts};
 
 /// Checks the VMRUN instruction itself: CPL, the host save area and the
@@ -40,7 +40,11 @@ pub fn check_vmrun(
 
 /// Checks a vmcb12 snapshot: every VMRUN consistency check on guest state
 /// and controls. Failures are `#VMEXIT(VMEXIT_INVALID)`.
-pub fn validate(vmcb: &Vmcb12, caps: &SvmCaps, v: &mut impl Verdicts<SvmRule>) -> ControlFlow<()> {
+pub fn validate(
+    vmcb: &Vmcb12<impl VmcbBytes>,
+    caps: &SvmCaps,
+    v: &mut impl Verdicts<SvmRule>,
+) -> ControlFlow<()> {
     check_save(vmcb, caps, v)?;
     check_controls(vmcb, caps, v)
 }
@@ -49,7 +53,7 @@ pub fn validate(vmcb: &Vmcb12, caps: &SvmCaps, v: &mut impl Verdicts<SvmRule>) -
 /// entering the guest.
 pub fn validate_vmrun(
     op: &VmrunOperand,
-    vmcb: &Vmcb12,
+    vmcb: &Vmcb12<impl VmcbBytes>,
     caps: &SvmCaps,
     v: &mut impl Verdicts<SvmRule>,
 ) -> ControlFlow<()> {

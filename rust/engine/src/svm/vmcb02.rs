@@ -14,7 +14,7 @@ use core::ops::ControlFlow;
 use super::bits::{intercept, misc_ctl, misc_ctl2};
 use super::caps::{Features, SvmCaps};
 use super::rules::SvmRule;
-use super::vmcb12::{Intercepts, Vmcb12};
+use super::vmcb12::{Intercepts, Vmcb12, VmcbBytes};
 use crate::engine::rule::{cc, Verdicts};
 
 /// Intercepts KVM drops from vmcb12 when L1 lacks the instruction
@@ -32,7 +32,7 @@ const SANITIZED: &[(u32, Option<Features>)] = &[
 /// Whether virtual VMLOAD/VMSAVE is in effect for L2: exposed to L1,
 /// enabled in vmcb12 and running on nested paging
 /// (`nested_vmcb_needs_vls_intercept()` false).
-pub fn virtual_vmload_vmsave(vmcb: &Vmcb12, caps: &SvmCaps) -> bool {
+pub fn virtual_vmload_vmsave(vmcb: &Vmcb12<impl VmcbBytes>, caps: &SvmCaps) -> bool {
     caps.has(Features::V_VMSAVE_VMLOAD)
         && caps.has(Features::NPT)
         && vmcb.misc_ctl() & misc_ctl::NP != 0
@@ -40,7 +40,7 @@ pub fn virtual_vmload_vmsave(vmcb: &Vmcb12, caps: &SvmCaps) -> bool {
 }
 
 /// The intercepts of vmcb12 that vmcb02 must keep.
-pub fn l1_intercepts(vmcb: &Vmcb12, caps: &SvmCaps) -> Intercepts {
+pub fn l1_intercepts(vmcb: &Vmcb12<impl VmcbBytes>, caps: &SvmCaps) -> Intercepts {
     let mut i = vmcb.intercepts();
     for &(bit, feature) in SANITIZED {
         if feature.is_none_or(|f| !caps.has(f)) {
@@ -51,7 +51,7 @@ pub fn l1_intercepts(vmcb: &Vmcb12, caps: &SvmCaps) -> Intercepts {
 }
 
 /// Every intercept vmcb02 must have for L2 to run under `vmcb`.
-pub fn required_vmcb02_intercepts(vmcb: &Vmcb12, caps: &SvmCaps) -> Intercepts {
+pub fn required_vmcb02_intercepts(vmcb: &Vmcb12<impl VmcbBytes>, caps: &SvmCaps) -> Intercepts {
     let mut i = l1_intercepts(vmcb, caps);
     i.set(intercept::VMRUN, true);
     if !virtual_vmload_vmsave(vmcb, caps) {
@@ -63,7 +63,7 @@ pub fn required_vmcb02_intercepts(vmcb: &Vmcb12, caps: &SvmCaps) -> Intercepts {
 
 /// Checks the intercepts KVM put in vmcb02 for the nested entry `vmcb`.
 pub fn check_vmcb02_intercepts(
-    vmcb: &Vmcb12,
+    vmcb: &Vmcb12<impl VmcbBytes>,
     caps: &SvmCaps,
     vmcb02: &Intercepts,
     v: &mut impl Verdicts<SvmRule>,

@@ -98,11 +98,38 @@ impl Intercepts {
 ///
 /// Build one from a page image with [`Vmcb12::from_bytes`] or
 /// [`Vmcb12::from_page`], or field by field from [`Vmcb12::zeroed`] with
-/// the `set_*` methods (what the kernel glue does with the fields KVM
-/// caches in `vmcb_ctrl_area_cached` and `vmcb_save_area_cached`).
+/// the `set_*` methods. [`Vmcb12::view`] reads a snapshot in place, without
+/// a copy: what the kernel does with the snapshot KVM already made.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Vmcb12 {
-    bytes: [u8; VMCB_USED],
+pub struct Vmcb12<B = [u8; VMCB_USED]> {
+    bytes: B,
+}
+
+/// Storage of a [`Vmcb12`]: the control and save areas, owned or borrowed.
+pub trait VmcbBytes {
+    /// The control area, then the save area.
+    fn vmcb_bytes(&self) -> &[u8; VMCB_USED];
+}
+
+impl VmcbBytes for [u8; VMCB_USED] {
+    fn vmcb_bytes(&self) -> &[u8; VMCB_USED] {
+        self
+    }
+}
+
+impl VmcbBytes for &[u8; VMCB_USED] {
+    fn vmcb_bytes(&self) -> &[u8; VMCB_USED] {
+        self
+    }
+}
+
+impl<'a> Vmcb12<&'a [u8; VMCB_USED]> {
+    /// Reads a VMCB image in place: its first [`VMCB_USED`] bytes (control
+    /// and save areas); `None` when `bytes` is shorter.
+    pub fn view(bytes: &'a [u8]) -> Option<Self> {
+        let bytes = bytes.get(..VMCB_USED)?.try_into().ok()?;
+        Some(Self { bytes })
+    }
 }
 
 impl Default for Vmcb12 {
@@ -119,10 +146,12 @@ impl Vmcb12 {
         }
     }
 
-    /// Snapshots a VMCB page image; `None` when `page` is shorter than a
-    /// page (4096 bytes). Bytes past the save area are not kept.
+    /// Snapshots a VMCB image: the control and save areas (the first
+    /// [`VMCB_USED`] bytes, what the kernel's snapshot holds) or a whole
+    /// page; `None` when `page` is shorter. Bytes past the save area are
+    /// not kept.
     pub fn from_bytes(page: &[u8]) -> Option<Self> {
-        if page.len() < VMCB_PAGE {
+        if page.len() < VMCB_USED {
             return None;
         }
         let mut v = Self::zeroed();
@@ -140,31 +169,33 @@ impl Vmcb12 {
         v
     }
 
+    fn put(&mut self, at: usize, src: &[u8]) {
+        if let Some(dst) = self.bytes.get_mut(at..at + src.len()) {
+            dst.copy_from_slice(src);
+        }
+    }
+}
+
+impl<B: VmcbBytes> Vmcb12<B> {
     /// The snapshot's bytes: control area, then save area.
     pub fn as_bytes(&self) -> &[u8; VMCB_USED] {
-        &self.bytes
+        self.bytes.vmcb_bytes()
     }
 
     /// Writes the snapshot into a page image (bytes past the save area
     /// are left as they are).
     pub fn write_page(&self, page: &mut [u8; VMCB_PAGE]) {
         if let Some(dst) = page.get_mut(..VMCB_USED) {
-            dst.copy_from_slice(&self.bytes);
+            dst.copy_from_slice(self.as_bytes());
         }
     }
 
     fn array<const N: usize>(&self, at: usize) -> [u8; N] {
         let mut out = [0; N];
-        if let Some(src) = self.bytes.get(at..at + N) {
+        if let Some(src) = self.as_bytes().get(at..at + N) {
             out.copy_from_slice(src);
         }
         out
-    }
-
-    fn put(&mut self, at: usize, src: &[u8]) {
-        if let Some(dst) = self.bytes.get_mut(at..at + src.len()) {
-            dst.copy_from_slice(src);
-        }
     }
 
     /// The intercept vectors.
@@ -177,7 +208,9 @@ impl Vmcb12 {
         }
         Intercepts(words)
     }
+}
 
+impl Vmcb12 {
     /// Sets the intercept vectors.
     pub fn set_intercepts(&mut self, i: &Intercepts) -> &mut Self {
         let mut at = control::INTERCEPTS.page_offset();
@@ -188,16 +221,18 @@ impl Vmcb12 {
         self
     }
 
-    /// Whether intercept `bit` is set.
-    pub fn intercept(&self, bit: u32) -> bool {
-        self.intercepts().has(bit)
-    }
-
     /// Sets or clears intercept `bit`.
     pub fn set_intercept(&mut self, bit: u32, on: bool) -> &mut Self {
         let mut i = self.intercepts();
         i.set(bit, on);
         self.set_intercepts(&i)
+    }
+}
+
+impl<B: VmcbBytes> Vmcb12<B> {
+    /// Whether intercept `bit` is set.
+    pub fn intercept(&self, bit: u32) -> bool {
+        self.intercepts().has(bit)
     }
 
     /// A segment register.
@@ -210,7 +245,9 @@ impl Vmcb12 {
             base: u64::from_le_bytes(self.array(base + seg::BASE.offset)),
         }
     }
+}
 
+impl Vmcb12 {
     /// Sets a segment register.
     pub fn set_seg(&mut self, reg: SegReg, s: Seg) -> &mut Self {
         let base = reg.field().page_offset();
@@ -226,13 +263,16 @@ impl Vmcb12 {
 /// size in the layout table at compile time.
 macro_rules! accessors {
     ($($get:ident / $set:ident: $ty:ty = $field:expr;)*) => {
-        impl Vmcb12 {
+        impl<B: VmcbBytes> Vmcb12<B> {
             $(
                 #[doc = concat!("The `", stringify!($get), "` field.")]
                 pub fn $get(&self) -> $ty {
                     <$ty>::from_le_bytes(self.array($field.page_offset()))
                 }
-
+            )*
+        }
+        impl Vmcb12 {
+            $(
                 #[doc = concat!("Sets the `", stringify!($get), "` field.")]
                 pub fn $set(&mut self, v: $ty) -> &mut Self {
                     self.put($field.page_offset(), &v.to_le_bytes());
