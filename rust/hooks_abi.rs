@@ -28,6 +28,11 @@ pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
 /// `NESTVIRT_BACKEND_VMX`.
 pub(crate) const NESTVIRT_BACKEND_VMX: u32 = 2;
 
+/// `NESTVIRT_ENTRY_RSM`: the return from SMM into guest mode.
+pub(crate) const NESTVIRT_ENTRY_RSM: u32 = 3;
+/// `NESTVIRT_ENTRY_SET_STATE`: `KVM_SET_NESTED_STATE`.
+pub(crate) const NESTVIRT_ENTRY_SET_STATE: u32 = 4;
+
 /// `NESTVIRT_VERDICT_FAIL`: the vendor module fails the nested entry.
 pub(crate) const NESTVIRT_VERDICT_FAIL: u32 = 1;
 

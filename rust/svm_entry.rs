@@ -11,6 +11,8 @@ use crate::{
             RuleSet, //
         },
         svm::{
+            check_controls,
+            validate,
             validate_vmrun,
             Features,
             SvmCaps,
@@ -23,6 +25,8 @@ use crate::{
     hooks_abi::{
         NestvirtEntry,
         NestvirtVerdict,
+        NESTVIRT_ENTRY_RSM,
+        NESTVIRT_ENTRY_SET_STATE,
         NESTVIRT_VERDICT_FAIL, //
     },
     policy::Policy,
@@ -42,7 +46,8 @@ pub(crate) fn class_index(class: SvmClass) -> usize {
     class as usize
 }
 
-/// Checks the vmcb12 snapshot of one nested VMRUN and fills the verdict.
+/// Checks the vmcb12 snapshot of one nested entry (VMRUN, the return from
+/// SMM into guest mode, or restored nested state) and fills the verdict.
 ///
 /// The hook runs after KVM decided the VMRUN operand's own faults (#GP), so
 /// only `#VMEXIT(VMEXIT_INVALID)` rules are enforced here; #GP rules are
@@ -68,7 +73,14 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
     };
     let mut failures = RuleSet::new();
     // A RuleSet never stops the walk: every failing rule is collected.
-    let _ = validate_vmrun(&op, &vmcb, &caps, &mut failures);
+    let _ = match entry.source {
+        // Restored nested state carries L1's save area, not L2's: only the
+        // vmcb12 controls are checked, as KVM_SET_NESTED_STATE does.
+        NESTVIRT_ENTRY_SET_STATE => check_controls(&vmcb, &caps, &mut failures),
+        // Returning from SMM re-enters L2 without executing VMRUN.
+        NESTVIRT_ENTRY_RSM => validate(&vmcb, &caps, &mut failures),
+        _ => validate_vmrun(&op, &vmcb, &caps, &mut failures),
+    };
 
     let outcome = apply_modes(
         &failures,

@@ -114,6 +114,7 @@ kernel_selftests() {
 nestvirt_selftests() {
 	local t
 	for t in nestvirt_info_test svm_nestvirt_rules_test svm_nestvirt_differential_test \
+		 nestvirt_svm_set_state_test \
 		 nestvirt_detach_test; do
 		run_test nestvirt "$t" pass "" "$NV_TESTS/$t"
 	done
