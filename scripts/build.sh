@@ -10,13 +10,19 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 
-timed() { local t0=$SECONDS; "$@"; echo "phase: $1 $((SECONDS - t0)) s" >&2; }
+# timed LABEL COMMAND...: runs COMMAND, then reports how long it took.
+timed() {
+	local label=$1 t0=$SECONDS
+	shift
+	"$@"
+	echo "build phase: $label $((SECONDS - t0)) s" >&2
+}
 
-timed bash "$here/setup-host.sh" >&2
-KBUILD=$(timed bash "$here/build-kernel.sh")
-timed make -s -C "$NESTVIRT_ROOT" KDIR="$KBUILD" KSRC="$KSRC" BUILD="$NESTVIRT_ROOT/build" \
+timed "setup (packages, kernel source, tools)" bash "$here/setup-host.sh" >&2
+KBUILD=$(timed "test kernel and KVM selftests" bash "$here/build-kernel.sh")
+timed "nestvirt.ko, hooked kvm-amd/kvm-intel" make -s -C "$NESTVIRT_ROOT" KDIR="$KBUILD" KSRC="$KSRC" BUILD="$NESTVIRT_ROOT/build" \
 	"${KMAKE_RUST[@]}" modules test-modules >&2
-timed make -s -C "$NESTVIRT_ROOT/selftests" KSRC="$KSRC" KBUILD="$KBUILD" \
+timed "nestvirt selftests" make -s -C "$NESTVIRT_ROOT/selftests" KSRC="$KSRC" KBUILD="$KBUILD" \
 	OUTPUT="$NESTVIRT_ROOT/build/selftests" all static >&2
 
 echo "KBUILD=$KBUILD"
