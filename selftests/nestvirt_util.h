@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "test_util.h"
+#include "kvm_util.h"
+#include "ucall_common.h"
 #include <linux/nestvirt.h>
 
 static inline int nestvirt_open(void)
@@ -155,6 +157,73 @@ static inline void nestvirt_rule_counters(u64 *failures, u32 n)
 		TEST_ASSERT(r == 0, "NESTVIRT_GET_RULE %u: %s", i, strerror(errno));
 		failures[i] = rule.failures;
 	}
+	close(fd);
+}
+
+/* GET_INFO reports @backend, the ABI version and a well-formed record. */
+static inline void nestvirt_check_info(__u32 backend)
+{
+	struct nestvirt_info info = nestvirt_get_info();
+
+	TEST_ASSERT(info.abi_version == NESTVIRT_ABI_VERSION,
+		    "abi_version %u, want %u", info.abi_version, NESTVIRT_ABI_VERSION);
+	TEST_ASSERT(info.backend == backend, "backend %u, want %u", info.backend, backend);
+	TEST_ASSERT(info.hook_abi_version >= 1, "hook_abi_version %u", info.hook_abi_version);
+	TEST_ASSERT(info.kernel_release[0] && memchr(info.kernel_release, 0, sizeof(info.kernel_release)),
+		    "kernel_release not a NUL-terminated string");
+	for (size_t i = 0; i < ARRAY_SIZE(info.reserved); i++)
+		TEST_ASSERT(info.reserved[i] == 0, "reserved[%zu] = %llu", i, info.reserved[i]);
+}
+
+/*
+ * Runs @vcpu until its L1 guest is done, and checks that nestvirt saw
+ * exactly @entries nested entries, none rejected by KVM, all with a copy of
+ * vmcb12/vmcs12. Frees @vm.
+ */
+static inline void nestvirt_check_entry_count(struct kvm_vm *vm, struct kvm_vcpu *vcpu,
+					      unsigned long long entries)
+{
+	struct nestvirt_info before, after;
+	struct ucall uc;
+
+	before = nestvirt_get_info();
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	case UCALL_DONE:
+		break;
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
+	after = nestvirt_get_info();
+	kvm_vm_free(vm);
+
+	TEST_ASSERT(after.nested_entries - before.nested_entries == entries,
+		    "nested_entries grew by %llu, L1 executed %llu nested entries",
+		    after.nested_entries - before.nested_entries, entries);
+	TEST_ASSERT(after.kvm_rejected == before.kvm_rejected,
+		    "KVM rejected %llu valid nested entries", after.kvm_rejected - before.kvm_rejected);
+	TEST_ASSERT(after.state_missing == before.state_missing,
+		    "%llu entries came without a vmcb12/vmcs12 copy",
+		    after.state_missing - before.state_missing);
+}
+
+/* Unknown ioctls get ENOTTY, bad pointers EFAULT. */
+static inline void nestvirt_check_bad_ioctls(void)
+{
+	int fd = nestvirt_open();
+	int r;
+
+	r = ioctl(fd, _IO(NESTVIRT_IO, 0x7f), 0);
+	TEST_ASSERT(r == -1 && errno == ENOTTY, "unknown ioctl: r %d errno %d, want ENOTTY", r, errno);
+	r = ioctl(fd, _IOR(0xAE, 0x00, struct nestvirt_info), 0);
+	TEST_ASSERT(r == -1 && errno == ENOTTY, "foreign type: r %d errno %d, want ENOTTY", r, errno);
+	r = ioctl(fd, NESTVIRT_GET_INFO, NULL);
+	TEST_ASSERT(r == -1 && errno == EFAULT, "NULL arg: r %d errno %d, want EFAULT", r, errno);
+	r = ioctl(fd, NESTVIRT_GET_INFO, (void *)1);
+	TEST_ASSERT(r == -1 && errno == EFAULT, "bad pointer: r %d errno %d, want EFAULT", r, errno);
 	close(fd);
 }
 

@@ -48,70 +48,16 @@ static void l1_guest_code(struct vmx_pages *vmx_pages)
 	GUEST_DONE();
 }
 
-static void test_info_reports_vmx(void)
-{
-	struct nestvirt_info info = nestvirt_get_info();
-
-	TEST_ASSERT(info.abi_version == NESTVIRT_ABI_VERSION,
-		    "abi_version %u, want %u", info.abi_version, NESTVIRT_ABI_VERSION);
-	TEST_ASSERT(info.backend == NESTVIRT_BACKEND_VMX, "backend %u, want vmx", info.backend);
-	TEST_ASSERT(info.hook_abi_version >= 1, "hook_abi_version %u", info.hook_abi_version);
-	TEST_ASSERT(info.kernel_release[0] && memchr(info.kernel_release, 0, sizeof(info.kernel_release)),
-		    "kernel_release not a NUL-terminated string");
-	for (size_t i = 0; i < ARRAY_SIZE(info.reserved); i++)
-		TEST_ASSERT(info.reserved[i] == 0, "reserved[%zu] = %llu", i, info.reserved[i]);
-}
-
 static void test_entry_count_matches_vmentries(void)
 {
-	struct nestvirt_info before, after;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	gva_t vmx_gva;
-	struct ucall uc;
 
 	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
 	vcpu_alloc_vmx(vm, &vmx_gva);
 	vcpu_args_set(vcpu, 1, vmx_gva);
-
-	before = nestvirt_get_info();
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	case UCALL_DONE:
-		break;
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
-	after = nestvirt_get_info();
-	kvm_vm_free(vm);
-
-	TEST_ASSERT(after.nested_entries - before.nested_entries == L2_RUNS,
-		    "nested_entries grew by %llu, L1 executed %d VMLAUNCH/VMRESUMEs",
-		    after.nested_entries - before.nested_entries, L2_RUNS);
-	TEST_ASSERT(after.kvm_rejected == before.kvm_rejected,
-		    "KVM rejected %llu valid VM entries", after.kvm_rejected - before.kvm_rejected);
-	TEST_ASSERT(after.state_missing == before.state_missing,
-		    "%llu entries came without a vmcs12 copy",
-		    after.state_missing - before.state_missing);
-}
-
-static void test_bad_ioctls(void)
-{
-	int fd = nestvirt_open();
-	int r;
-
-	r = ioctl(fd, _IO(NESTVIRT_IO, 0x7f), 0);
-	TEST_ASSERT(r == -1 && errno == ENOTTY, "unknown ioctl: r %d errno %d, want ENOTTY", r, errno);
-	r = ioctl(fd, _IOR(0xAE, 0x00, struct nestvirt_info), 0);
-	TEST_ASSERT(r == -1 && errno == ENOTTY, "foreign type: r %d errno %d, want ENOTTY", r, errno);
-	r = ioctl(fd, NESTVIRT_GET_INFO, NULL);
-	TEST_ASSERT(r == -1 && errno == EFAULT, "NULL arg: r %d errno %d, want EFAULT", r, errno);
-	r = ioctl(fd, NESTVIRT_GET_INFO, (void *)1);
-	TEST_ASSERT(r == -1 && errno == EFAULT, "bad pointer: r %d errno %d, want EFAULT", r, errno);
-	close(fd);
+	nestvirt_check_entry_count(vm, vcpu, L2_RUNS);
 }
 
 int main(int argc, char *argv[])
@@ -120,11 +66,11 @@ int main(int argc, char *argv[])
 
 	ksft_print_header();
 	ksft_set_plan(3);
-	test_info_reports_vmx();
+	nestvirt_check_info(NESTVIRT_BACKEND_VMX);
 	ksft_test_result_pass("info_reports_vmx\n");
 	test_entry_count_matches_vmentries();
 	ksft_test_result_pass("entry_count_matches_vmentries\n");
-	test_bad_ioctls();
+	nestvirt_check_bad_ioctls();
 	ksft_test_result_pass("bad_ioctls\n");
 	ksft_finished();
 }
