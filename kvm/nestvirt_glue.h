@@ -35,8 +35,8 @@ void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu);
 
 /*
  * Tell nestvirt about a nested entry. @state is KVM's own copy of vmcb12 or
- * vmcs12, @state_size bytes (NULL when none could be made). Returns true when nestvirt, in
- * enforce mode, fails the entry; the caller then fails it the way KVM fails
+ * vmcs12, @state_size bytes (NULL when none could be made). Returns true
+ * when nestvirt, in enforce mode, fails the entry; the caller then fails it the way KVM fails
  * its own checks. nestvirt can only add failures: an entry KVM rejects stays
  * rejected (@kvm_ok is for audit and statistics).
  */

@@ -11,16 +11,16 @@
 #include "regs.h"
 #include "svm/svm.h"
 
+/* The snapshot size nestvirt.ko's engine expects (its VMCB_USED). */
+static_assert(NESTVIRT_VMCB12_BYTES == 1768);
+
 /*
  * A feature is reported when KVM accepts the state it governs: EFER bits as
  * kvm_valid_efer() decides, CR4 bits as __kvm_is_valid_cr4() decides, the
  * rest as L1's CPUID says. Reporting a feature KVM would refuse only makes
  * nestvirt laxer than KVM (which still refuses); omitting one KVM accepts
  * would make nestvirt reject a valid L2, so when in doubt, report.
- */
-static_assert(NESTVIRT_VMCB12_BYTES == 1768);
-
-/*
+ *
  * Computed when L1's CPUID is set (the EFER and CR4 answers depend only on
  * it), not on every VMRUN.
  */
