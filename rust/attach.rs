@@ -56,17 +56,32 @@ impl Backend {
     }
 }
 
+/// A `symbol_get()` reference on a backend's exported target, which keeps
+/// the vendor module loaded; dropping it calls `symbol_put()`.
+///
+/// # Invariants
+///
+/// The reference on `self.0.symbol()` was taken with `__symbol_get`.
+struct SymbolRef(Backend);
+
+impl Drop for SymbolRef {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we hold this symbol reference.
+        unsafe { bindings::__symbol_put(self.0.symbol().as_ptr().cast()) };
+    }
+}
+
 /// nestvirt attached to a hooked vendor module.
 ///
 /// # Invariants
 ///
-/// `target` points at the `struct nestvirt_target` exported by a loaded
-/// vendor module, which a `symbol_get()` reference keeps loaded until `drop`
-/// calls `symbol_put()`; `ops` is attached to it.
+/// `target` points at the `struct nestvirt_target` exported by the vendor
+/// module `symbol` keeps loaded; `ops` is attached to it.
 pub(crate) struct Attachment {
     target: &'static NestvirtTarget,
-    backend: Backend,
     ops: &'static NestvirtHookOps,
+    /// Dropped after `Drop::drop` detached `ops`.
+    symbol: SymbolRef,
 }
 
 // SAFETY: `Attachment` only holds shared references to immutable data (the
@@ -78,17 +93,15 @@ unsafe impl Sync for Attachment {}
 impl Attachment {
     /// Finds the loaded hooked vendor module and attaches `ops` to it.
     pub(crate) fn attach(ops: &'static NestvirtHookOps) -> Result<Self> {
-        let Some((backend, target)) = find_target() else {
+        let Some((symbol, target)) = find_target() else {
             pr_err!(
                 "no hooked KVM vendor module is loaded: load kvm_amd or kvm_intel \
                  built with nestvirt's hook series first\n"
             );
             return Err(ENODEV);
         };
-        let put = || {
-            // SAFETY: `find_target` took exactly this symbol with `__symbol_get`.
-            unsafe { bindings::__symbol_put(backend.symbol().as_ptr().cast()) }
-        };
+        // Every early return below drops `symbol`, releasing the module.
+        let backend = symbol.0;
 
         if target.abi_version != NESTVIRT_HOOK_ABI_VERSION {
             pr_err!(
@@ -97,7 +110,6 @@ impl Attachment {
                 target.abi_version,
                 NESTVIRT_HOOK_ABI_VERSION
             );
-            put();
             return Err(EPROTO);
         }
         if target.backend != backend.abi_value() {
@@ -106,11 +118,9 @@ impl Attachment {
                 backend.module_name(),
                 target.backend
             );
-            put();
             return Err(EPROTO);
         }
         let Some(attach) = target.attach else {
-            put();
             return Err(EPROTO);
         };
         // SAFETY: `attach` comes from the live target (pinned by symbol_get);
@@ -122,7 +132,6 @@ impl Attachment {
                 backend.module_name(),
                 ret
             );
-            put();
             return Err(Error::from_errno(ret));
         }
         pr_info!(
@@ -137,14 +146,14 @@ impl Attachment {
         // INVARIANT: the symbol reference is held, `ops` is attached.
         Ok(Self {
             target,
-            backend,
             ops,
+            symbol,
         })
     }
 
     /// The vendor module attached to.
     pub(crate) fn backend(&self) -> Backend {
-        self.backend
+        self.symbol.0
     }
 
     /// The hook ABI version the vendor module was built with.
@@ -165,14 +174,12 @@ impl Drop for Attachment {
             // attached; `detach` returns once no hook call is in our code.
             unsafe { detach(self.ops) };
         }
-        // SAFETY: By the type invariant we hold this symbol reference.
-        unsafe { bindings::__symbol_put(self.backend.symbol().as_ptr().cast()) };
-        pr_info!("detached from {}\n", self.backend.module_name());
+        pr_info!("detached from {}\n", self.backend().module_name());
     }
 }
 
 /// Takes the exported target of whichever hooked vendor module is loaded.
-fn find_target() -> Option<(Backend, &'static NestvirtTarget)> {
+fn find_target() -> Option<(SymbolRef, &'static NestvirtTarget)> {
     [Backend::Svm, Backend::Vmx]
         .into_iter()
         .find_map(|backend| {
@@ -180,11 +187,16 @@ fn find_target() -> Option<(Backend, &'static NestvirtTarget)> {
             // null or the address of a GPL export of a live module, and takes a
             // reference on that module.
             let ptr = unsafe { bindings::__symbol_get(backend.symbol().as_ptr().cast()) };
+            if ptr.is_null() {
+                return None;
+            }
+            // INVARIANT: the reference was just taken with `__symbol_get`.
+            let symbol = SymbolRef(backend);
             // SAFETY: A non-null result is the exported `struct nestvirt_target`
             // (both sides include include/nestvirt/hooks.h, layout asserted in
             // hooks_abi.rs); it is immutable and lives while we hold the symbol.
-            let target = unsafe { ptr.cast::<NestvirtTarget>().as_ref() }?;
-            Some((backend, target))
+            let target = unsafe { &*ptr.cast::<NestvirtTarget>() };
+            Some((symbol, target))
         })
 }
 

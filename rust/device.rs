@@ -14,16 +14,17 @@ use crate::{
         },
         svm::SvmRule,
     },
-    policy::Policy,
     stats::{
         Stats,
         STATS, //
     },
     svm_entry::{
         class_index,
+        SvmPolicy,
         SVM_POLICY, //
     },
     uapi::{
+        copy_c_string,
         NestvirtInfo,
         NestvirtMode,
         NestvirtRule,
@@ -76,8 +77,7 @@ impl MiscDevice for NestvirtFile {
 /// The catalogue policy of the attached backend. The VMX catalogue is not
 /// wired to the hooks yet: its ioctls answer `EOPNOTSUPP` rather than
 /// pretend to check.
-fn svm_policy(
-) -> Result<&'static Policy<{ crate::engine::svm::SvmClass::ALL.len() }, { SvmRule::COUNT }>> {
+fn svm_policy() -> Result<&'static SvmPolicy> {
     match ATTACHED.as_ref().map(|a| a.backend) {
         Some(Backend::Svm) => Ok(&SVM_POLICY),
         Some(Backend::Vmx) => Err(EOPNOTSUPP),
@@ -126,11 +126,7 @@ fn get_mode(user: UserSlice) -> Result<isize> {
         return Err(EINVAL);
     }
     let class = usize::try_from(req.class).map_err(|_| EINVAL)?;
-    let policy = svm_policy()?;
-    if class >= crate::engine::svm::SvmClass::ALL.len() {
-        return Err(EINVAL);
-    }
-    req.mode = policy.mode(class) as u32;
+    req.mode = svm_policy()?.mode(class).ok_or(EINVAL)? as u32;
     writer.write(&req)?;
     Ok(0)
 }
@@ -148,10 +144,7 @@ fn get_rule(user: UserSlice) -> Result<isize> {
     let info = rule.info();
     req.class = u32::try_from(class_index(info.class)).map_err(|_| EINVAL)?;
     req.failures = policy.failures(index).unwrap_or(0);
-    let id = info.id.as_bytes();
-    // Keep the final NUL: copy at most 47 bytes.
-    let n = id.len().min(req.id.len() - 1);
-    req.id[..n].copy_from_slice(&id[..n]);
+    copy_c_string(&mut req.id, info.id.as_bytes());
     writer.write(&req)?;
     Ok(0)
 }

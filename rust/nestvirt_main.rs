@@ -109,10 +109,7 @@ fn apply_mode_param() -> Result {
 /// Publishes what the ioctls report about `attachment`.
 fn attached(attachment: attach::Attachment) -> attach::Attachment {
     let mut kernel_release = [0u8; 64];
-    let release = attachment.kernel_release().to_bytes();
-    // Keep the final NUL: copy at most 63 bytes.
-    let n = release.len().min(kernel_release.len() - 1);
-    kernel_release[..n].copy_from_slice(&release[..n]);
+    uapi::copy_c_string(&mut kernel_release, attachment.kernel_release().to_bytes());
     ATTACHED.populate(AttachInfo {
         backend: attachment.backend(),
         hook_abi_version: attachment.hook_abi_version(),

@@ -35,17 +35,16 @@ impl<const CLASSES: usize, const RULES: usize> Policy<CLASSES, RULES> {
         }
     }
 
-    /// The mode of class `class` (its ABI number); `Off` for none.
-    pub(crate) fn mode(&self, class: usize) -> Mode {
+    /// The mode of class `class` (its ABI number); `None` for no such class.
+    pub(crate) fn mode(&self, class: usize) -> Option<Mode> {
         self.modes
             .get(class)
             .and_then(|m| Mode::from_u32(m.load(Relaxed)))
-            .unwrap_or(Mode::Off)
     }
 
     /// Whether any class is evaluated at all.
     pub(crate) fn any_on(&self) -> bool {
-        (0..CLASSES).any(|c| self.mode(c) != Mode::Off)
+        (0..CLASSES).any(|c| self.mode(c).is_some_and(|m| m != Mode::Off))
     }
 
     /// Sets the mode of class `class`, or of every class for `None`.

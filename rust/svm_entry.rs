@@ -7,6 +7,7 @@ use crate::{
         rule::{
             apply_modes,
             Consequence,
+            Mode,
             Rule,
             RuleSet, //
         },
@@ -37,8 +38,11 @@ use crate::{
     trace,
 };
 
+/// The modes and counters of the SVM catalogue.
+pub(crate) type SvmPolicy = Policy<{ SvmClass::ALL.len() }, { SvmRule::COUNT }>;
+
 /// Modes and counters of the SVM catalogue.
-pub(crate) static SVM_POLICY: Policy<{ SvmClass::ALL.len() }, { SvmRule::COUNT }> = Policy::new();
+pub(crate) static SVM_POLICY: SvmPolicy = Policy::new();
 
 /// The ABI number of a class (`NESTVIRT_SVM_CLASS_*`): its place in
 /// `SvmClass::ALL`.
@@ -84,7 +88,7 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
 
     let outcome = apply_modes(
         &failures,
-        |class| SVM_POLICY.mode(class_index(class)),
+        |class| SVM_POLICY.mode(class_index(class)).unwrap_or(Mode::Off),
         |consequence| consequence == Consequence::VmexitInvalid,
     );
     for rule in outcome.counted.iter() {

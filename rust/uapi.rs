@@ -113,6 +113,13 @@ unsafe impl AsBytes for NestvirtRule {}
 // SAFETY: As above: every bit pattern is valid.
 unsafe impl FromBytes for NestvirtRule {}
 
+/// Copies `src` into the fixed-size string field `dst`, truncated so that at
+/// least the final byte stays NUL (the field is zeroed beforehand).
+pub(crate) fn copy_c_string<const N: usize>(dst: &mut [u8; N], src: &[u8]) {
+    let n = src.len().min(N.saturating_sub(1));
+    dst[..n].copy_from_slice(&src[..n]);
+}
+
 /// `NESTVIRT_GET_INFO`.
 pub(crate) const NESTVIRT_GET_INFO: u32 = _IOR::<NestvirtInfo>(NESTVIRT_IO, 0x00);
 /// `NESTVIRT_SET_MODE`.
