@@ -65,26 +65,29 @@ build_all() {
 	eval "$vars"
 }
 
-amd_host_tests() {
-	local out=$NESTVIRT_ROOT/build/results/amd
-	boot_amd_host "$KBUILD" "$NV_MODDIR" "stock attached nestvirt" "$out"
+# emulated_host LABEL BOOT-FUNCTION ARGS...: boots an emulated host with
+# BOOT-FUNCTION (its last argument is the results dir), prints its TAP and
+# summary, and adds its counts.
+emulated_host() {
+	local label=$1 out=${!#} rc
+	shift
+	"$@"
 	echo "emulated host exited with $? (console: $out/console.log)"
 	cat "$out/results.tap" 2>/dev/null
-	tap_summary "$out/results.tap" "emulated-amd" | tee "$out/summary.txt"
-	local rc=${PIPESTATUS[0]}
+	tap_summary "$out/results.tap" "$label" | tee "$out/summary.txt"
+	rc=${PIPESTATUS[0]}
 	add_counts "$out/summary.txt"
 	return "$rc"
 }
 
+amd_host_tests() {
+	emulated_host emulated-amd boot_amd_host "$KBUILD" "$NV_MODDIR" \
+		"stock attached nestvirt" "$NESTVIRT_ROOT/build/results/amd"
+}
+
 intel_host_tests() {
-	local out=$NESTVIRT_ROOT/build/results/intel rc
-	boot_intel_host "$KBUILD" "$NV_MODDIR" "$out"
-	echo "emulated host exited with $? (console: $out/console.log)"
-	cat "$out/results.tap" 2>/dev/null
-	tap_summary "$out/results.tap" "emulated-intel" | tee "$out/summary.txt"
-	rc=${PIPESTATUS[0]}
-	add_counts "$out/summary.txt"
-	return "$rc"
+	emulated_host emulated-intel boot_intel_host "$KBUILD" "$NV_MODDIR" \
+		"$NESTVIRT_ROOT/build/results/intel"
 }
 
 phase "host: engine tests" host_tests
