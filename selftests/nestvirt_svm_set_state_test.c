@@ -47,6 +47,18 @@ static void run_until(struct kvm_vcpu *vcpu, u64 want)
 	TEST_ASSERT(uc.cmd == want, "ucall %lu, want %lu", uc.cmd, want);
 }
 
+/* A VM whose L1 has entered L2 and stopped there at L2's GUEST_SYNC. */
+static struct kvm_vm *vm_stopped_in_l2(struct kvm_vcpu **vcpu)
+{
+	struct kvm_vm *vm = vm_create_with_one_vcpu(vcpu, l1_guest_code);
+	gva_t svm_gva;
+
+	vcpu_alloc_svm(vm, &svm_gva);
+	vcpu_args_set(*vcpu, 1, svm_gva);
+	run_until(*vcpu, UCALL_SYNC);
+	return vm;
+}
+
 static struct kvm_nested_state *with_tlb_ctl(const struct kvm_nested_state *good, u8 tlb_ctl)
 {
 	struct kvm_nested_state *s = malloc(good->size);
@@ -62,7 +74,6 @@ int main(int argc, char *argv[])
 	struct nestvirt_info before, after;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	gva_t svm_gva;
 	int size, rule, r;
 	u64 count;
 
@@ -73,11 +84,7 @@ int main(int argc, char *argv[])
 	rule = nestvirt_rule_index("SVM-CTL-TLB-CONTROL");
 	TEST_ASSERT(rule >= 0, "no rule SVM-CTL-TLB-CONTROL");
 
-	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
-	vcpu_alloc_svm(vm, &svm_gva);
-	vcpu_args_set(vcpu, 1, svm_gva);
-	run_until(vcpu, UCALL_SYNC);
-
+	vm = vm_stopped_in_l2(&vcpu);
 	size = kvm_check_cap(KVM_CAP_NESTED_STATE);
 	good = malloc(size);
 	good->size = size;
@@ -112,10 +119,7 @@ int main(int argc, char *argv[])
 	ksft_test_result_pass("enforce_rejects_reserved_tlb_control\n");
 
 	kvm_vm_free(vm);
-	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
-	vcpu_alloc_svm(vm, &svm_gva);
-	vcpu_args_set(vcpu, 1, svm_gva);
-	run_until(vcpu, UCALL_SYNC);
+	vm = vm_stopped_in_l2(&vcpu);
 	vcpu_nested_state_get(vcpu, good);
 	free(bad);
 	bad = with_tlb_ctl(good, TLB_CTL_RESERVED);
