@@ -240,13 +240,39 @@ impl<R: Rule> RuleSet<R> {
     }
 
     /// The rules in the set, in catalogue order.
+    ///
+    /// Walks the set bits, not the catalogue: on the nested-entry path the
+    /// set is almost always empty, and a walk over every rule would cost
+    /// more than the checks that filled it.
     pub fn iter(&self) -> impl Iterator<Item = R> + '_ {
-        R::ALL.iter().copied().filter(|r| self.contains(*r))
+        let words = R::ALL.len().div_ceil(64).min(WORDS);
+        self.bits[..words]
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &word)| SetBits(word).map(move |bit| w * 64 + bit))
+            .filter_map(|i| R::ALL.get(i).copied())
     }
 
     /// The first rule of the set in catalogue order.
     pub fn first(&self) -> Option<R> {
         self.iter().next()
+    }
+}
+
+/// The indices of the set bits of a word, lowest first.
+struct SetBits(u64);
+
+impl Iterator for SetBits {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.0 == 0 {
+            return None;
+        }
+        let bit = self.0.trailing_zeros() as usize;
+        // Clear the lowest set bit.
+        self.0 &= self.0 - 1;
+        Some(bit)
     }
 }
 
@@ -333,6 +359,10 @@ pub fn apply_modes<R: Rule>(
 ) -> Outcome<R> {
     let mut counted = RuleSet::new();
     let mut enforced = None;
+    if failures.is_empty() {
+        // The common case on every nested entry: nothing to decide.
+        return Outcome { counted, enforced };
+    }
     for rule in failures.iter() {
         let info = rule.info();
         match mode_of(info.class) {

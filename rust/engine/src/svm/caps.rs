@@ -158,19 +158,30 @@ impl SvmCaps {
     }
 
     /// The bits of a (bit, feature) table whose feature is exposed.
+    ///
+    /// Inlined so that the compiler unrolls the walk over the constant
+    /// table into a few conditional ORs on the nested-entry path.
+    #[inline(always)]
     pub fn granted(self, table: &[(u64, Features)]) -> u64 {
-        table
-            .iter()
-            .filter(|(_, f)| self.has(*f))
-            .fold(0, |acc, (bit, _)| acc | bit)
+        let mut bits = 0;
+        for &(bit, f) in table {
+            if self.has(f) {
+                bits |= bit;
+            }
+        }
+        bits
     }
 
     /// The bits of a (bit, feature) table whose feature is not exposed.
+    #[inline(always)]
     pub fn withheld(self, table: &[(u64, Features)]) -> u64 {
-        table
-            .iter()
-            .filter(|(_, f)| !self.has(*f))
-            .fold(0, |acc, (bit, _)| acc | bit)
+        let mut bits = 0;
+        for &(bit, f) in table {
+            if !self.has(f) {
+                bits |= bit;
+            }
+        }
+        bits
     }
 }
 
