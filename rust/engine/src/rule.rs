@@ -236,7 +236,13 @@ impl<R: Rule> RuleSet<R> {
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.bits.iter().all(|w| *w == 0)
+        self.used_words().iter().all(|w| *w == 0)
+    }
+
+    /// The words a rule of the catalogue can be in.
+    fn used_words(&self) -> &[u64] {
+        let words = R::ALL.len().div_ceil(64).min(WORDS);
+        self.bits.get(..words).unwrap_or(&self.bits)
     }
 
     /// The rules in the set, in catalogue order.
@@ -245,8 +251,7 @@ impl<R: Rule> RuleSet<R> {
     /// set is almost always empty, and a walk over every rule would cost
     /// more than the checks that filled it.
     pub fn iter(&self) -> impl Iterator<Item = R> + '_ {
-        let words = R::ALL.len().div_ceil(64).min(WORDS);
-        self.bits[..words]
+        self.used_words()
             .iter()
             .enumerate()
             .flat_map(|(w, &word)| SetBits(word).map(move |bit| w * 64 + bit))
@@ -333,6 +338,55 @@ impl Mode {
             Self::Audit => "audit",
             Self::Enforce => "enforce",
         }
+    }
+}
+
+/// The modes of a catalogue's classes packed in one word, two bits per
+/// class (its ABI number): the nested-entry path reads every mode with one
+/// atomic load, and `NESTVIRT_SET_MODE` on all classes is one store that
+/// no entry sees half done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassModes(pub u64);
+
+impl ClassModes {
+    /// Classes one word holds.
+    pub const MAX_CLASSES: usize = 32;
+
+    /// Every one of the first `classes` classes in `mode`, the rest off.
+    pub const fn uniform(mode: Mode, classes: usize) -> Self {
+        let mut word = 0;
+        let mut c = 0;
+        while c < classes && c < Self::MAX_CLASSES {
+            word |= (mode as u64) << (2 * c);
+            c += 1;
+        }
+        Self(word)
+    }
+
+    /// The mode of class `class`; `Off` for a class the word cannot hold.
+    pub const fn get(self, class: usize) -> Mode {
+        if class >= Self::MAX_CLASSES {
+            return Mode::Off;
+        }
+        match Mode::from_u32(((self.0 >> (2 * class)) & 3) as u32) {
+            Some(mode) => mode,
+            None => Mode::Off,
+        }
+    }
+
+    /// The same modes with class `class` in `mode`; `None` for a class the
+    /// word cannot hold.
+    pub const fn with(self, class: usize, mode: Mode) -> Option<Self> {
+        if class >= Self::MAX_CLASSES {
+            return None;
+        }
+        let shift = 2 * class;
+        Some(Self((self.0 & !(3 << shift)) | ((mode as u64) << shift)))
+    }
+
+    /// Whether any class is evaluated at all.
+    pub const fn any_on(self) -> bool {
+        self.0 != 0
     }
 }
 
@@ -514,6 +568,55 @@ mod tests {
         );
         assert!(!o.counted.contains(TestRule::First));
         assert_eq!(o.counted.len(), 2);
+    }
+
+    #[test]
+    fn class_modes_pack_each_class_apart() {
+        let modes = [Mode::Off, Mode::Audit, Mode::Enforce];
+        // Every assignment of modes to the first three classes round-trips
+        // and leaves the other classes alone.
+        for a in modes {
+            for b in modes {
+                for c in modes {
+                    let w = ClassModes::uniform(Mode::Enforce, 5);
+                    let w = w
+                        .with(0, a)
+                        .and_then(|w| w.with(1, b))
+                        .and_then(|w| w.with(2, c));
+                    let w = w.unwrap();
+                    assert_eq!([w.get(0), w.get(1), w.get(2)], [a, b, c]);
+                    assert_eq!(
+                        [w.get(3), w.get(4), w.get(5)],
+                        [Mode::Enforce, Mode::Enforce, Mode::Off]
+                    );
+                    assert!(w.any_on());
+                }
+            }
+        }
+        assert!(!ClassModes::uniform(Mode::Off, 6).any_on());
+        assert_eq!(ClassModes::uniform(Mode::Audit, 40).get(31), Mode::Audit);
+        assert_eq!(ClassModes::uniform(Mode::Audit, 40).get(32), Mode::Off);
+        assert_eq!(ClassModes(0).with(32, Mode::Audit), None);
+        // The unused encoding 3 reads as off, never as a mode.
+        assert_eq!(ClassModes(3).get(0), Mode::Off);
+    }
+
+    #[test]
+    fn rule_set_iterates_past_the_first_word() {
+        // The VMX catalogue spans several words.
+        use crate::engine::vmx::VmxRule;
+        let mut set = RuleSet::new();
+        let picks = [0usize, 63, 64, 130, VmxRule::COUNT - 1];
+        for &i in &picks {
+            set.insert(VmxRule::ALL[i]);
+        }
+        let mut got = [usize::MAX; 5];
+        for (slot, rule) in got.iter_mut().zip(set.iter()) {
+            *slot = rule.index();
+        }
+        assert_eq!(got, picks);
+        assert_eq!(set.len(), picks.len());
+        assert!(!set.is_empty());
     }
 
     #[test]

@@ -11,11 +11,14 @@
 //!   KVM 7.3.4 makes each check.
 //! - [`check_vmrun`], [`validate`], [`check_vmcb02_intercepts`]: the
 //!   checks, one `cc!` line per rule.
+//! - [`check_entry`], [`check_vmcb02_entry`]: what the kernel hook decides
+//!   on a nested entry, class modes applied.
 
 pub mod bits;
 pub mod caps;
 mod check_controls;
 mod check_save;
+mod entry;
 pub mod layout;
 pub mod rules;
 pub mod sample;
@@ -26,6 +29,7 @@ mod vmcb12;
 pub use caps::{Features, SvmCaps, VmrunOperand};
 pub use check_controls::check_controls;
 pub use check_save::check_save;
+pub use entry::{check_entry, check_vmcb02_entry, EntryKind};
 pub use rules::{KvmCheck, RuleSource, SvmClass, SvmRule};
 pub use validate::{check_vmrun, validate, validate_vmrun, FIELDS_READ};
 pub use vmcb02::{

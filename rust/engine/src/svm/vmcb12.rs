@@ -190,15 +190,18 @@ impl<B: VmcbBytes> Vmcb12<B> {
         }
     }
 
+    /// The `N` bytes at `at`, zeros past the end. A plain load: the kernel
+    /// builds for size, where `copy_from_slice` stays a call to `memcpy`.
+    #[inline(always)]
     fn array<const N: usize>(&self, at: usize) -> [u8; N] {
-        let mut out = [0; N];
-        if let Some(src) = self.as_bytes().get(at..at + N) {
-            out.copy_from_slice(src);
+        match self.as_bytes().get(at..).and_then(|s| s.first_chunk::<N>()) {
+            Some(bytes) => *bytes,
+            None => [0; N],
         }
-        out
     }
 
     /// The intercept vectors.
+    #[inline]
     pub fn intercepts(&self) -> Intercepts {
         let mut words = [0; intercept::WORDS];
         let mut at = control::INTERCEPTS.page_offset();
@@ -236,6 +239,7 @@ impl<B: VmcbBytes> Vmcb12<B> {
     }
 
     /// A segment register.
+    #[inline]
     pub fn seg(&self, reg: SegReg) -> Seg {
         let base = reg.field().page_offset();
         Seg {
@@ -266,6 +270,7 @@ macro_rules! accessors {
         impl<B: VmcbBytes> Vmcb12<B> {
             $(
                 #[doc = concat!("The `", stringify!($get), "` field.")]
+                #[inline]
                 pub fn $get(&self) -> $ty {
                     <$ty>::from_le_bytes(self.array($field.page_offset()))
                 }
