@@ -33,36 +33,49 @@ DEFINE_STATIC_SRCU(nestvirt_srcu);
 static const struct nestvirt_hook_ops __rcu *nestvirt_ops;
 static DEFINE_MUTEX(nestvirt_attach_lock);
 
-bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
-			     u32 state_size, u64 state_gpa, u32 source,
-			     bool kvm_ok)
+/*
+ * Hands @entry to nestvirt, if it is still attached; the caller filled
+ * what the entry is, this fills who and what L1 sees. Returns true when
+ * nestvirt fails the entry.
+ */
+static bool nestvirt_dispatch(struct kvm_vcpu *vcpu,
+			      struct nestvirt_entry *entry)
 {
 	const struct nestvirt_hook_ops *ops;
 	struct nestvirt_verdict verdict = {};
-	struct nestvirt_entry entry = {
-		.vcpu = vcpu,
-		.vm = vcpu->kvm,
-		.state = state,
-		.state_gpa = state_gpa,
-		.state_size = state ? state_size : 0,
-		.source = source,
-		.vcpu_id = vcpu->vcpu_id,
-		.kvm_verdict = kvm_ok ? 0 : 1,
-		.backend = NESTVIRT_BACKEND,
-	};
 	int idx;
+
+	entry->vcpu = vcpu;
+	entry->vm = vcpu->kvm;
+	entry->vcpu_id = vcpu->vcpu_id;
+	entry->backend = NESTVIRT_BACKEND;
 
 	idx = srcu_read_lock(&nestvirt_srcu);
 	ops = srcu_dereference(nestvirt_ops, &nestvirt_srcu);
 	if (ops) {
-		nestvirt_fill_l1(vcpu, &entry);
+		nestvirt_fill_l1(vcpu, entry);
 		preempt_disable();
-		ops->nested_entry(&entry, &verdict);
+		ops->nested_entry(entry, &verdict);
 		preempt_enable();
 	}
 	srcu_read_unlock(&nestvirt_srcu, idx);
 
 	return verdict.action == NESTVIRT_VERDICT_FAIL;
+}
+
+bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
+			     u32 state_size, u64 state_gpa, u32 source,
+			     bool kvm_ok)
+{
+	struct nestvirt_entry entry = {
+		.state = state,
+		.state_gpa = state_gpa,
+		.state_size = state ? state_size : 0,
+		.source = source,
+		.kvm_verdict = kvm_ok ? 0 : 1,
+	};
+
+	return nestvirt_dispatch(vcpu, &entry);
 }
 
 static int nestvirt_attach(const struct nestvirt_hook_ops *ops)
@@ -93,7 +106,8 @@ static void nestvirt_detach(const struct nestvirt_hook_ops *ops)
 /* The layout nestvirt.ko mirrors in rust/hooks_abi.rs. */
 static_assert(offsetof(struct nestvirt_entry, kvm_verdict) == 44);
 static_assert(offsetof(struct nestvirt_entry, l1) == 56);
-static_assert(sizeof(struct nestvirt_entry) == 80);
+static_assert(offsetof(struct nestvirt_entry, vmcb02_intercepts) == 80);
+static_assert(sizeof(struct nestvirt_entry) == 88);
 static_assert(sizeof(struct nestvirt_verdict) == 24);
 static_assert(offsetof(struct nestvirt_target, detach) == 24);
 

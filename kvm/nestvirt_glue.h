@@ -20,11 +20,14 @@ static __always_inline bool nestvirt_attached(void)
 }
 
 /*
- * nSVM's vmcb12 snapshot: the control area and the save area, everything
- * KVM's vmcb12 caches and nestvirt's checks read.
+ * nSVM's vmcb12 as nestvirt reads it: the control area and the save area,
+ * laid out as in the VMCB.
  */
 #define NESTVIRT_VMCB12_BYTES \
 	(offsetof(struct vmcb, save) + sizeof(struct vmcb_save_area))
+
+struct vmcb_ctrl_area_cached;
+struct vmcb_save_area_cached;
 
 bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
 			     u32 state_size, u64 state_gpa, u32 source,
@@ -50,6 +53,41 @@ static __always_inline bool nestvirt_nested_entry(struct kvm_vcpu *vcpu,
 		return false;
 	return __nestvirt_nested_entry(vcpu, state, state_size, state_gpa,
 				       source, kvm_ok);
+}
+
+bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
+			  const struct vmcb_ctrl_area_cached *ctl,
+			  const struct vmcb_save_area_cached *save,
+			  u64 vmcb12_gpa, u32 source, bool kvm_ok);
+
+/*
+ * kvm-amd: a nested entry from vmcb12, once KVM has cached it (@ctl, @save)
+ * and run its own checks. nestvirt checks the cached values, never guest
+ * memory. Returns true when nestvirt fails the entry.
+ */
+static __always_inline bool nestvirt_svm_entry(struct kvm_vcpu *vcpu,
+				const struct vmcb_ctrl_area_cached *ctl,
+				const struct vmcb_save_area_cached *save,
+				u64 vmcb12_gpa, u32 source, bool kvm_ok)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_svm_entry(vcpu, ctl, save, vmcb12_gpa, source, kvm_ok);
+}
+
+bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa);
+
+/*
+ * kvm-amd: KVM built vmcb02 for the nested entry from vmcb12 and L2 has not
+ * run yet; nestvirt checks the intercepts vmcb02 carries. Returns true when
+ * nestvirt fails the entry.
+ */
+static __always_inline bool nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu,
+						u64 vmcb12_gpa)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_svm_vmcb02(vcpu, vmcb12_gpa);
 }
 
 #endif /* _NESTVIRT_GLUE_H */

@@ -11,8 +11,82 @@
 #include "regs.h"
 #include "svm/svm.h"
 
-/* The snapshot size nestvirt.ko's engine expects (its VMCB_USED). */
+/* The image size nestvirt.ko's engine expects (its VMCB_USED). */
 static_assert(NESTVIRT_VMCB12_BYTES == 1768);
+
+/*
+ * Lays KVM's vmcb12 caches out as a VMCB in the vCPU's image page: the
+ * fields nestvirt's checks read (the engine's svm::FIELDS_READ, which its
+ * tests compare with this function), no other. The rest of the page keeps
+ * whatever it held and is never read. The masked fields come raw, as L1
+ * wrote them: nestvirt checks the reserved bits KVM drops.
+ */
+static const struct vmcb *
+nestvirt_svm_image(struct vcpu_svm *svm,
+		   const struct vmcb_ctrl_area_cached *ctl,
+		   const struct vmcb_save_area_cached *save)
+{
+	struct vmcb *img = svm->nested.nestvirt_vmcb12;
+
+	if (!img)
+		return NULL;
+	memcpy(img->control.intercepts, ctl->intercepts,
+	       sizeof(ctl->intercepts));
+	img->control.iopm_base_pa = ctl->iopm_base_pa;
+	img->control.msrpm_base_pa = ctl->msrpm_base_pa;
+	img->control.asid = ctl->asid;
+	img->control.tlb_ctl = ctl->nestvirt_raw.tlb_ctl;
+	img->control.erap_ctl = ctl->erap_ctl;
+	img->control.int_ctl = ctl->int_ctl;
+	img->control.int_vector = ctl->nestvirt_raw.int_vector;
+	img->control.misc_ctl = ctl->nestvirt_raw.misc_ctl;
+	img->control.event_inj = ctl->nestvirt_raw.event_inj;
+	img->control.nested_cr3 = ctl->nested_cr3;
+	img->control.misc_ctl2 = ctl->misc_ctl2;
+	img->save.cs = save->cs;
+	img->save.efer = save->efer;
+	img->save.cr4 = save->cr4;
+	img->save.cr3 = save->cr3;
+	img->save.cr0 = save->cr0;
+	img->save.dr7 = save->dr7;
+	img->save.dr6 = save->dr6;
+	img->save.s_cet = save->s_cet;
+	img->save.g_pat = save->g_pat;
+	return img;
+}
+
+bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
+			  const struct vmcb_ctrl_area_cached *ctl,
+			  const struct vmcb_save_area_cached *save,
+			  u64 vmcb12_gpa, u32 source, bool kvm_ok)
+{
+	return __nestvirt_nested_entry(vcpu,
+				       nestvirt_svm_image(to_svm(vcpu), ctl, save),
+				       NESTVIRT_VMCB12_BYTES, vmcb12_gpa,
+				       source, kvm_ok);
+}
+
+static_assert(MAX_INTERCEPT == NESTVIRT_SVM_INTERCEPT_WORDS);
+
+bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+	/*
+	 * The image is laid out again from the caches vmcb02 was built from:
+	 * nestvirt may have attached since this entry's vmcb12 hook ran.
+	 */
+	const struct vmcb *img = nestvirt_svm_image(svm, &svm->nested.ctl,
+						    &svm->nested.save);
+	struct nestvirt_entry entry = {
+		.state = img,
+		.state_gpa = vmcb12_gpa,
+		.state_size = img ? NESTVIRT_VMCB12_BYTES : 0,
+		.source = NESTVIRT_ENTRY_VMCB02,
+		.vmcb02_intercepts = svm->nested.vmcb02.ptr->control.intercepts,
+	};
+
+	return nestvirt_dispatch(vcpu, &entry);
+}
 
 /*
  * A feature is reported when KVM accepts the state it governs: EFER bits as

@@ -7,7 +7,8 @@ use crate::{
         NestvirtEntry,
         NestvirtHookOps,
         NestvirtVerdict,
-        NESTVIRT_BACKEND_SVM, //
+        NESTVIRT_BACKEND_SVM,
+        NESTVIRT_ENTRY_VMCB02, //
     },
     stats::{
         Stats,
@@ -34,12 +35,18 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
     // SAFETY: By the function's safety requirements `verdict` is valid,
     // writable and not aliased for the call.
     let verdict = unsafe { &mut *verdict };
-    Stats::bump(&STATS.nested_entries);
+    // vmcb02's check is the second half of an entry already counted.
+    let vmcb02 = entry.source == NESTVIRT_ENTRY_VMCB02;
+    if !vmcb02 {
+        Stats::bump(&STATS.nested_entries);
+    }
     if entry.kvm_verdict != 0 {
         Stats::bump(&STATS.kvm_rejected);
     }
     if entry.state.is_null() || entry.state_size == 0 {
-        Stats::bump(&STATS.state_missing);
+        if !vmcb02 {
+            Stats::bump(&STATS.state_missing);
+        }
         return;
     }
     // SAFETY: A non-null `state` points at `state_size` readable bytes that
@@ -48,6 +55,7 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
     let state =
         unsafe { core::slice::from_raw_parts(entry.state.cast::<u8>(), entry.state_size as usize) };
     match entry.backend {
+        NESTVIRT_BACKEND_SVM if vmcb02 => svm_entry::check_vmcb02(entry, state, verdict),
         NESTVIRT_BACKEND_SVM => svm_entry::check(entry, state, verdict),
         // The VMX catalogue is not wired to the hooks yet: KVM decides.
         _ => {}

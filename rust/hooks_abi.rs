@@ -21,7 +21,7 @@ use core::{
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
-pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 2;
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 3;
 
 /// `NESTVIRT_BACKEND_SVM`.
 pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
@@ -32,6 +32,12 @@ pub(crate) const NESTVIRT_BACKEND_VMX: u32 = 2;
 pub(crate) const NESTVIRT_ENTRY_RSM: u32 = 3;
 /// `NESTVIRT_ENTRY_SET_STATE`: `KVM_SET_NESTED_STATE`.
 pub(crate) const NESTVIRT_ENTRY_SET_STATE: u32 = 4;
+
+/// `NESTVIRT_ENTRY_VMCB02`: vmcb02 built for L2, before L2 runs.
+pub(crate) const NESTVIRT_ENTRY_VMCB02: u32 = 5;
+
+/// `NESTVIRT_SVM_INTERCEPT_WORDS`: intercept words of a VMCB.
+pub(crate) const NESTVIRT_SVM_INTERCEPT_WORDS: usize = 6;
 
 /// `NESTVIRT_VERDICT_FAIL`: the vendor module fails the nested entry.
 pub(crate) const NESTVIRT_VERDICT_FAIL: u32 = 1;
@@ -58,11 +64,12 @@ pub(crate) struct NestvirtEntry {
     pub(crate) vcpu: *mut c_void,
     /// Opaque VM handle; never dereferenced.
     pub(crate) vm: *mut c_void,
-    /// KVM's copy of vmcb12/vmcs12 (`state_size` bytes), or null.
+    /// KVM's copy of vmcb12/vmcs12 (`state_size` bytes), or null. SVM:
+    /// KVM's vmcb12 caches laid out as a VMCB.
     pub(crate) state: *const c_void,
     /// Address of vmcb12/vmcs12 in L1.
     pub(crate) state_gpa: u64,
-    /// Size of `state` in bytes: 4096, or 0 without a copy.
+    /// Size of `state` in bytes (SVM 1768, VMX 4096), or 0 without a copy.
     pub(crate) state_size: u32,
     /// `NESTVIRT_ENTRY_*`.
     pub(crate) source: u32,
@@ -76,6 +83,9 @@ pub(crate) struct NestvirtEntry {
     /// The C union `l1`; its only member so far is `svm`, valid when
     /// `backend` is `NESTVIRT_BACKEND_SVM`.
     pub(crate) l1_svm: NestvirtSvmL1,
+    /// `NESTVIRT_ENTRY_VMCB02`: vmcb02's intercept words
+    /// (`NESTVIRT_SVM_INTERCEPT_WORDS`); null otherwise.
+    pub(crate) vmcb02_intercepts: *const u32,
 }
 
 /// `struct nestvirt_verdict`: what nestvirt asks the vendor module to do.
@@ -131,7 +141,8 @@ const _: () = {
     assert!(offset_of!(NestvirtEntry, kvm_verdict) == 44);
     assert!(offset_of!(NestvirtEntry, backend) == 48);
     assert!(offset_of!(NestvirtEntry, l1_svm) == 56);
-    assert!(size_of::<NestvirtEntry>() == 80);
+    assert!(offset_of!(NestvirtEntry, vmcb02_intercepts) == 80);
+    assert!(size_of::<NestvirtEntry>() == 88);
     assert!(offset_of!(NestvirtSvmL1, maxphyaddr) == 16);
     assert!(size_of::<NestvirtSvmL1>() == 24);
     assert!(offset_of!(NestvirtVerdict, exit_qualification) == 16);

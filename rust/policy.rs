@@ -2,12 +2,14 @@
 
 //! Per-class modes and per-rule failure counters of a rule catalogue.
 //!
-//! Modes are read on every nested entry and written by `NESTVIRT_SET_MODE`;
-//! counters are bumped by the hooks and read by `NESTVIRT_GET_RULE`. Each
-//! value stands alone (no reader needs two of them to agree), so relaxed
-//! atomics are enough and no lock is taken on the entry path.
+//! Modes are read on every nested entry and written by `NESTVIRT_SET_MODE`:
+//! they live packed in one word ([`ClassModes`]), so an entry reads them all
+//! with one load and a change to every class is one store. Counters are
+//! bumped by the hooks and read by `NESTVIRT_GET_RULE`; each stands alone,
+//! so relaxed atomics are enough and no lock is taken on the entry path.
 
 use crate::engine::rule::{
+    ClassModes,
     Mode,
     Rule, //
 };
@@ -22,41 +24,51 @@ use kernel::{
 /// The modes and counters of one catalogue with `CLASSES` classes and
 /// `RULES` rules.
 pub(crate) struct Policy<const CLASSES: usize, const RULES: usize> {
-    modes: [Atomic<u32>; CLASSES],
+    modes: Atomic<u64>,
     failures: [Atomic<u64>; RULES],
 }
 
 impl<const CLASSES: usize, const RULES: usize> Policy<CLASSES, RULES> {
+    const FITS: () = assert!(CLASSES <= ClassModes::MAX_CLASSES);
+
     /// Every class in audit mode, every counter at zero.
     pub(crate) const fn new() -> Self {
+        let () = Self::FITS;
         Self {
-            modes: [const { Atomic::new(Mode::Audit as u32) }; CLASSES],
+            modes: Atomic::new(ClassModes::uniform(Mode::Audit, CLASSES).0),
             failures: [const { Atomic::new(0) }; RULES],
         }
     }
 
-    /// The mode of class `class` (its ABI number); `None` for no such class.
-    pub(crate) fn mode(&self, class: usize) -> Option<Mode> {
-        self.modes
-            .get(class)
-            .and_then(|m| Mode::from_u32(m.load(Relaxed)))
+    /// The modes of every class, read once.
+    pub(crate) fn modes(&self) -> ClassModes {
+        ClassModes(self.modes.load(Relaxed))
     }
 
-    /// Whether any class is evaluated at all.
-    pub(crate) fn any_on(&self) -> bool {
-        (0..CLASSES).any(|c| self.mode(c).is_some_and(|m| m != Mode::Off))
+    /// The mode of class `class` (its ABI number); `None` for no such class.
+    pub(crate) fn mode(&self, class: usize) -> Option<Mode> {
+        (class < CLASSES).then(|| self.modes().get(class))
     }
 
     /// Sets the mode of class `class`, or of every class for `None`.
     pub(crate) fn set_mode(&self, class: Option<usize>, mode: Mode) -> Result {
-        match class {
-            None => self
-                .modes
-                .iter()
-                .for_each(|m| m.store(mode as u32, Relaxed)),
-            Some(c) => self.modes.get(c).ok_or(EINVAL)?.store(mode as u32, Relaxed),
+        let Some(class) = class else {
+            self.modes
+                .store(ClassModes::uniform(mode, CLASSES).0, Relaxed);
+            return Ok(());
+        };
+        if class >= CLASSES {
+            return Err(EINVAL);
         }
-        Ok(())
+        let mut old = self.modes.load(Relaxed);
+        loop {
+            let new = ClassModes(old).with(class, mode).ok_or(EINVAL)?;
+            match self.modes.cmpxchg(old, new.0, Relaxed) {
+                Ok(_) => return Ok(()),
+                // Another class changed meanwhile: apply ours to that.
+                Err(current) => old = current,
+            }
+        }
     }
 
     /// Counts one failure of `rule`.

@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The SVM checks on a nested VMRUN, as the hook sees it.
+//! The SVM checks on a nested entry, as the hook sees it: the engine
+//! decides ([`check_entry`], [`check_vmcb02_entry`]), this counts, traces
+//! and fills the verdict.
 
 use crate::{
     engine::{
         rule::{
-            apply_modes,
-            Consequence,
-            Mode,
-            Rule,
-            RuleSet, //
+            Outcome,
+            Rule, //
         },
         svm::{
-            check_controls,
-            validate,
-            validate_vmrun,
+            check_entry,
+            check_vmcb02_entry,
+            EntryKind,
             Features,
+            Intercepts,
             SvmCaps,
             SvmClass,
             SvmRule,
@@ -28,6 +28,7 @@ use crate::{
         NestvirtVerdict,
         NESTVIRT_ENTRY_RSM,
         NESTVIRT_ENTRY_SET_STATE,
+        NESTVIRT_SVM_INTERCEPT_WORDS,
         NESTVIRT_VERDICT_FAIL, //
     },
     policy::Policy,
@@ -50,47 +51,70 @@ pub(crate) fn class_index(class: SvmClass) -> usize {
     class as usize
 }
 
-/// Checks the vmcb12 snapshot of one nested entry (VMRUN, the return from
-/// SMM into guest mode, or restored nested state) and fills the verdict.
-///
-/// The hook runs after KVM decided the VMRUN operand's own faults (#GP), so
-/// only `#VMEXIT(VMEXIT_INVALID)` rules are enforced here; #GP rules are
-/// counted.
+/// What L1 sees, from the entry.
+fn caps(entry: &NestvirtEntry) -> SvmCaps {
+    SvmCaps {
+        maxphyaddr: entry.l1_svm.maxphyaddr,
+        features: Features(entry.l1_svm.features),
+    }
+}
+
+/// Checks the vmcb12 of one nested entry (VMRUN, the return from SMM into
+/// guest mode, or restored nested state) and fills the verdict.
 pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtVerdict) {
-    if !SVM_POLICY.any_on() {
+    let modes = SVM_POLICY.modes();
+    if !modes.any_on() {
         return;
     }
-    // Read KVM's snapshot in place: no second copy on the VMRUN path.
+    // Read KVM's vmcb12 image in place: no copy on the VMRUN path.
     let Some(vmcb) = Vmcb12::view(state) else {
         Stats::bump(&STATS.state_missing);
         return;
     };
-    let l1 = &entry.l1_svm;
-    let caps = SvmCaps {
-        maxphyaddr: l1.maxphyaddr,
-        features: Features(l1.features),
+    let kind = match entry.source {
+        NESTVIRT_ENTRY_SET_STATE => EntryKind::SetState,
+        NESTVIRT_ENTRY_RSM => EntryKind::Rsm,
+        _ => EntryKind::Vmrun,
     };
     let op = VmrunOperand {
         rax: entry.state_gpa,
-        cpl: l1.cpl,
-        hsave_pa: l1.hsave_pa,
+        cpl: entry.l1_svm.cpl,
+        hsave_pa: entry.l1_svm.hsave_pa,
     };
-    let mut failures = RuleSet::new();
-    // A RuleSet never stops the walk: every failing rule is collected.
-    let _ = match entry.source {
-        // Restored nested state carries L1's save area, not L2's: only the
-        // vmcb12 controls are checked, as KVM_SET_NESTED_STATE does.
-        NESTVIRT_ENTRY_SET_STATE => check_controls(&vmcb, &caps, &mut failures),
-        // Returning from SMM re-enters L2 without executing VMRUN.
-        NESTVIRT_ENTRY_RSM => validate(&vmcb, &caps, &mut failures),
-        _ => validate_vmrun(&op, &vmcb, &caps, &mut failures),
-    };
+    let outcome = check_entry(kind, &op, &vmcb, &caps(entry), modes);
+    apply(entry, &outcome, verdict);
+}
 
-    let outcome = apply_modes(
-        &failures,
-        |class| SVM_POLICY.mode(class_index(class)).unwrap_or(Mode::Off),
-        |consequence| consequence == Consequence::VmexitInvalid,
-    );
+/// Checks the intercepts KVM put in vmcb02 (`NESTVIRT_ENTRY_VMCB02`) and
+/// fills the verdict.
+pub(crate) fn check_vmcb02(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtVerdict) {
+    let modes = SVM_POLICY.modes();
+    if !modes.any_on() {
+        return;
+    }
+    // Counted as missing state by the entry's own vmcb12 check, if at all.
+    let Some(vmcb) = Vmcb12::view(state) else {
+        return;
+    };
+    if entry.vmcb02_intercepts.is_null() {
+        return;
+    }
+    // SAFETY: A non-null `vmcb02_intercepts` points at
+    // `NESTVIRT_SVM_INTERCEPT_WORDS` readable words of vmcb02, which KVM
+    // does not change during the call, per the hook ABI.
+    let words = unsafe {
+        core::slice::from_raw_parts(entry.vmcb02_intercepts, NESTVIRT_SVM_INTERCEPT_WORDS)
+    };
+    let mut vmcb02 = Intercepts::default();
+    for (to, from) in vmcb02.0.iter_mut().zip(words) {
+        *to = *from;
+    }
+    let outcome = check_vmcb02_entry(&vmcb, &caps(entry), &vmcb02, modes);
+    apply(entry, &outcome, verdict);
+}
+
+/// Counts and traces every counted failure; an enforced one fails the entry.
+fn apply(entry: &NestvirtEntry, outcome: &Outcome<SvmRule>, verdict: &mut NestvirtVerdict) {
     for rule in outcome.counted.iter() {
         SVM_POLICY.count(rule);
         trace::rule_failed(

@@ -18,7 +18,7 @@
 
 #include <linux/types.h>
 
-#define NESTVIRT_HOOK_ABI_VERSION	2
+#define NESTVIRT_HOOK_ABI_VERSION	3
 
 /* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
 #define NESTVIRT_BACKEND_SVM		1
@@ -30,6 +30,10 @@
 #define NESTVIRT_ENTRY_VMRESUME		2	/* VMX: emulated VMRESUME */
 #define NESTVIRT_ENTRY_RSM		3	/* return from SMM into guest mode */
 #define NESTVIRT_ENTRY_SET_STATE	4	/* KVM_SET_NESTED_STATE */
+#define NESTVIRT_ENTRY_VMCB02		5	/* SVM: vmcb02 built, L2 not run yet */
+
+/* Intercept words of a VMCB (MAX_INTERCEPT in asm/svm.h). */
+#define NESTVIRT_SVM_INTERCEPT_WORDS	6
 
 /*
  * What L1 sees, for the SVM checks: filled by kvm-amd from the vCPU's CPUID
@@ -85,9 +89,15 @@ struct nestvirt_svm_l1 {
  * never dereferences it, it only keys per-vCPU state and passes it back to
  * the callbacks. @vm is an opaque per-VM key, likewise.
  *
- * @state points at KVM's own snapshot of the L1 structure that the entry
- * uses: the 4 KiB VMCB image (SVM) or KVM's struct vmcs12 page (VMX), never
- * guest memory, so what nestvirt checks is what KVM uses.
+ * @state points at KVM's own copy of the L1 structure that the entry uses,
+ * never guest memory, so what nestvirt checks is what KVM uses. VMX: KVM's
+ * cached struct vmcs12. SVM: KVM's vmcb12 caches laid out as a VMCB
+ * (control and save areas, 1768 bytes), with the fields nestvirt checks
+ * filled in; where KVM's cache masks a field, the value L1 wrote.
+ *
+ * @vmcb02_intercepts: for NESTVIRT_ENTRY_VMCB02 only, the intercept words
+ * KVM put in vmcb02 for L2 (NESTVIRT_SVM_INTERCEPT_WORDS of them); NULL
+ * otherwise. @state then is the vmcb12 of the same entry.
  */
 struct nestvirt_entry {
 	void *vcpu;
@@ -103,6 +113,7 @@ struct nestvirt_entry {
 	union {
 		struct nestvirt_svm_l1 svm;
 	} l1;
+	const __u32 *vmcb02_intercepts;
 };
 
 /* What nestvirt asks the vendor module to do with the entry. */
