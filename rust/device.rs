@@ -99,6 +99,9 @@ fn get_info(user: UserSlice) -> Result<isize> {
     info.kvm_rejected = Stats::read(&STATS.kvm_rejected);
     info.nestvirt_rejected = Stats::read(&STATS.nestvirt_rejected);
     info.state_missing = Stats::read(&STATS.state_missing);
+    info.rsm_entries = Stats::read(&STATS.rsm_entries);
+    info.set_state_entries = Stats::read(&STATS.set_state_entries);
+    info.vmcb02_checks = Stats::read(&STATS.vmcb02_checks);
     user.writer().write(&info)?;
     Ok(0)
 }

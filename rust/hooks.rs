@@ -8,6 +8,8 @@ use crate::{
         NestvirtHookOps,
         NestvirtVerdict,
         NESTVIRT_BACKEND_SVM,
+        NESTVIRT_ENTRY_RSM,
+        NESTVIRT_ENTRY_SET_STATE,
         NESTVIRT_ENTRY_VMCB02, //
     },
     stats::{
@@ -37,6 +39,12 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
     let verdict = unsafe { &mut *verdict };
     // vmcb02's check is the second half of an entry already counted.
     let vmcb02 = entry.source == NESTVIRT_ENTRY_VMCB02;
+    match entry.source {
+        NESTVIRT_ENTRY_VMCB02 => Stats::bump(&STATS.vmcb02_checks),
+        NESTVIRT_ENTRY_RSM => Stats::bump(&STATS.rsm_entries),
+        NESTVIRT_ENTRY_SET_STATE => Stats::bump(&STATS.set_state_entries),
+        _ => {}
+    }
     if !vmcb02 {
         Stats::bump(&STATS.nested_entries);
     }

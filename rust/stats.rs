@@ -20,6 +20,12 @@ pub(crate) struct Stats {
     pub(crate) nestvirt_rejected: Atomic<u64>,
     /// Entries that came without a copy of vmcb12/vmcs12.
     pub(crate) state_missing: Atomic<u64>,
+    /// Of the entries, returns from SMM into guest mode.
+    pub(crate) rsm_entries: Atomic<u64>,
+    /// Of the entries, `KVM_SET_NESTED_STATE` calls.
+    pub(crate) set_state_entries: Atomic<u64>,
+    /// SVM: checks of a vmcb02 KVM built (not entries of their own).
+    pub(crate) vmcb02_checks: Atomic<u64>,
 }
 
 impl Stats {
@@ -30,6 +36,9 @@ impl Stats {
             kvm_rejected: Atomic::new(0),
             nestvirt_rejected: Atomic::new(0),
             state_missing: Atomic::new(0),
+            rsm_entries: Atomic::new(0),
+            set_state_entries: Atomic::new(0),
+            vmcb02_checks: Atomic::new(0),
         }
     }
 

@@ -39,14 +39,19 @@ pub(crate) struct NestvirtInfo {
     pub(crate) nestvirt_rejected: u64,
     pub(crate) state_missing: u64,
     pub(crate) kernel_release: [u8; 64],
-    pub(crate) reserved: [u64; 8],
+    pub(crate) rsm_entries: u64,
+    pub(crate) set_state_entries: u64,
+    pub(crate) vmcb02_checks: u64,
+    pub(crate) reserved: [u64; 5],
 }
 
 const _: () = {
     assert!(offset_of!(NestvirtInfo, nested_entries) == 16);
     assert!(offset_of!(NestvirtInfo, state_missing) == 40);
     assert!(offset_of!(NestvirtInfo, kernel_release) == 48);
-    assert!(offset_of!(NestvirtInfo, reserved) == 112);
+    assert!(offset_of!(NestvirtInfo, rsm_entries) == 112);
+    assert!(offset_of!(NestvirtInfo, vmcb02_checks) == 128);
+    assert!(offset_of!(NestvirtInfo, reserved) == 136);
     assert!(size_of::<NestvirtInfo>() == 176);
 };
 
@@ -69,7 +74,10 @@ impl NestvirtInfo {
             nestvirt_rejected: 0,
             state_missing: 0,
             kernel_release: [0; 64],
-            reserved: [0; 8],
+            rsm_entries: 0,
+            set_state_entries: 0,
+            vmcb02_checks: 0,
+            reserved: [0; 5],
         }
     }
 }

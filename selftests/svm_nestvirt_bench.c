@@ -1,39 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * svm_nestvirt_bench: what nestvirt's hook and validation cost per nested
+ * svm_nestvirt_bench: what nestvirt's hook and checks cost per nested
  * VMRUN. Prints figures; asserts no budget.
  *
  * An L1 guest runs an L2 VMMCALL loop of N iterations (one VMRUN and one
- * #VMEXIT each, the exit-heavy worst case); the host times the loop (wall
- * clock, CLOCK_MONOTONIC) in three states, rotated in the same boot and the
- * same VM so that drift and caches hit them alike:
+ * #VMEXIT each, the exit-heavy worst case); the host times the loop
+ * (CLOCK_MONOTONIC) in three states, rotated in the same boot and the same
+ * VM so that drift and caches hit them alike:
  *
  *   detached   nestvirt.ko unloaded: the hooked kvm-amd runs stock KVM code
- *   enforce    nestvirt.ko loaded, every rule class in enforce mode
- *   off        nestvirt.ko loaded, every rule class off: the hook and the
- *              vmcb12 snapshot without the validation
+ *   enforce    nestvirt.ko loaded, every rule class in enforce mode: both
+ *              hook calls of a VMRUN (vmcb12, then vmcb02) and every check
+ *   off        nestvirt.ko loaded, every rule class off: the hook calls
+ *              without the checks
  *
  * It prints every round, the medians and minimums, enforce/detached (the
  * budget figure: at most 1.02) and off/detached, per-round ratios, and the
- * cost per VMRUN. Many short rounds, because the emulated host shares the
- * machine's CPUs: a burst of other load hits one run, not a whole state.
- * Each attached run also checks that the hook saw every VMRUN and rejected
- * none. Then, if kprobe events are available, it times the glue's
- * __nestvirt_nested_entry() in the kernel (median per call, enforce and
- * off): their difference is the in-kernel cost of snapshot + validation. nestvirt is left loaded with the class modes it had (its default
- * mode, a load parameter, becomes audit), or unloaded if it was.
+ * cost per VMRUN. Each attached run also checks that the hook saw every
+ * VMRUN and rejected none. nestvirt is left loaded with the class modes it
+ * had (its default mode, a load parameter, becomes audit), or unloaded if
+ * it was.
+ *
+ * Under scripts/bench.sh the emulated host's clock counts instructions
+ * (QEMU -icount shift=0), so every round gives the same figure; under the
+ * machine's clock (scripts/bench.sh --wall) rounds swing by tens of
+ * percent, hence many short rounds, rotated.
  *
  *   svm_nestvirt_bench [-n ITERATIONS] [-r ROUNDS]      (1000, 21)
  *
- * NESTVIRT_KO must name nestvirt.ko (the runner sets it). Under QEMU TCG a
- * nested round trip takes about 0.4 ms, so the defaults run about 40 s:
- * the runner's separate suite "bench" runs it, outside the default run:
- *
- *   . scripts/lib/common.sh; . scripts/lib/qemu-host.sh
- *   boot_amd_host $KBUILD $PWD/build/modules bench $PWD/build/results/bench
- *   cat build/results/bench/logs/bench.svm_nestvirt_bench.log
+ * NESTVIRT_KO must name nestvirt.ko (the runner sets it). The runner's
+ * separate suite "bench" runs it, outside the default run.
  */
-#include <sys/mount.h>
 #include <time.h>
 
 #include "kselftest.h"
@@ -60,97 +57,6 @@ static void enter_state(enum state s)
 		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, s == ENFORCE ? NESTVIRT_MODE_ENFORCE :
 							      NESTVIRT_MODE_OFF);
-}
-
-/*
- * In-kernel cost, from kprobe events on the glue's __nestvirt_nested_entry()
- * (entry and return): the median time per call is robust against the
- * emulated host losing its CPU now and then, which the wall-clock loop
- * times are not. The call covers what L1's features take to compute, the
- * hook and, in enforce mode, the snapshot and the validation; not KVM's copy
- * of vmcb12 into the snapshot page. The probes slow every call alike; the
- * difference enforce - off is the validation's.
- */
-#define TRACING "/sys/kernel/tracing"
-#define PROBE_GROUP "nestvirt_bench"
-
-static bool tracing_write(const char *file, const char *text, bool append)
-{
-	char path[256];
-	int fd, n;
-
-	snprintf(path, sizeof(path), TRACING "/%s", file);
-	fd = open(path, O_WRONLY | (append ? O_APPEND : O_TRUNC));
-	if (fd < 0)
-		return false;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (int)strlen(text);
-}
-
-static bool probes_on(void)
-{
-	if (access(TRACING "/kprobe_events", W_OK))
-		mount("tracefs", TRACING, "tracefs", 0, NULL);
-	tracing_write("events/" PROBE_GROUP "/enable", "0", false);
-	tracing_write("kprobe_events", "-:" PROBE_GROUP "/in\n", true);
-	tracing_write("kprobe_events", "-:" PROBE_GROUP "/out\n", true);
-	return tracing_write("kprobe_events",
-			     "p:" PROBE_GROUP "/in __nestvirt_nested_entry\n", true) &&
-	       tracing_write("kprobe_events",
-			     "r:" PROBE_GROUP "/out __nestvirt_nested_entry\n", true) &&
-	       tracing_write("buffer_size_kb", "4096", false) &&
-	       tracing_write("trace", "", false) &&
-	       tracing_write("events/" PROBE_GROUP "/enable", "1", false);
-}
-
-static void probes_off(void)
-{
-	tracing_write("events/" PROBE_GROUP "/enable", "0", false);
-	tracing_write("kprobe_events", "-:" PROBE_GROUP "/in\n", true);
-	tracing_write("kprobe_events", "-:" PROBE_GROUP "/out\n", true);
-	tracing_write("trace", "", false);
-}
-
-/*
- * Per-call durations (us) of the probed calls since the trace was cleared:
- * each "in" paired with the next "out" of the same task. Clears the trace.
- */
-static int probe_durations(double *d, int max)
-{
-	char line[512];
-	FILE *f = fopen(TRACING "/trace", "r");
-	double t_in = -1;
-	int n = 0;
-
-	if (!f)
-		return 0;
-	/* "  task-pid  [cpu] flags  1234.567890: in: (__nestvirt_nested_entry+0x4/...)" */
-	while (fgets(line, sizeof(line), f) && n < max) {
-		char *ev = strstr(line, ": in: ");
-		bool in = ev;
-		char *ts;
-		double t;
-
-		if (line[0] == '#')
-			continue;
-		if (!ev)
-			ev = strstr(line, ": out: ");
-		if (!ev)
-			continue;
-		for (ts = ev; ts > line && ts[-1] != ' '; ts--)
-			;
-		t = strtod(ts, NULL);
-		if (in) {
-			t_in = t;
-		} else if (t_in >= 0) {
-			d[n++] = (t - t_in) * 1e6;
-			t_in = -1;
-		}
-	}
-	fclose(f);
-	tracing_write("trace", "", false);
-	return n;
 }
 
 static double now(void)
@@ -264,36 +170,6 @@ int main(int argc, char *argv[])
 		}
 	}
 
-	/* In-kernel time per call, probed, outside the timed runs above. */
-	if (probes_on()) {
-		double *d[NR_STATES], med[NR_STATES] = {};
-		int nd[NR_STATES] = {};
-		int max = 4 * iterations;
-
-		for (int s = ENFORCE; s < NR_STATES; s++)
-			d[s] = calloc(max, sizeof(double));
-		for (int r = 0; r < 4; r++) {
-			for (int s = ENFORCE; s < NR_STATES; s++) {
-				enter_state(s);
-				probe_durations(d[s], 0);	/* clears the trace */
-				nv_l1_cmd(&l1, CMD_LOOP, NULL);
-				nd[s] += probe_durations(d[s] + nd[s], max - nd[s]);
-			}
-		}
-		probes_off();
-		for (int s = ENFORCE; s < NR_STATES; s++) {
-			TEST_ASSERT(nd[s] > 0, "no probed calls in state %s", state_name[s]);
-			med[s] = median(d[s], nd[s]);
-			ksft_print_msg("in kernel, probed: %-8s median %.2f us per call (%d calls)\n",
-				       state_name[s], med[s], nd[s]);
-		}
-		ksft_print_msg("in kernel: snapshot + validation %.2f us per VMRUN (enforce - off)\n",
-			       med[ENFORCE] - med[OFF]);
-	} else {
-		probes_off();
-		ksft_print_msg("in-kernel cost not measured: no kprobe events (%s)\n",
-			       TRACING "/kprobe_events");
-	}
 	nv_l1_destroy(&l1);
 
 	{
@@ -319,8 +195,8 @@ int main(int argc, char *argv[])
 			       "(%+.2f %%)\n", me / md, (me / md - 1) * 100, mo / md, (mo / md - 1) * 100);
 		ksft_print_msg("median of per-round ratios enforce/detached %.4f, off/detached %.4f\n",
 			       median(re, rounds), median(ro, rounds));
-		ksft_print_msg("per VMRUN: detached %.2f us, hook+validation %+.0f ns, "
-			       "hook+snapshot without validation %+.0f ns\n",
+		ksft_print_msg("per VMRUN: detached %.2f us, hook and checks %+.0f ns, "
+			       "hook without checks (off) %+.0f ns\n",
 			       md * 1e6 / iterations, (me - md) * 1e9 / iterations,
 			       (mo - md) * 1e9 / iterations);
 	}

@@ -10,6 +10,7 @@
 
 # boot_amd_host KBUILD MODDIR SUITES OUTDIR: results land in OUTDIR
 # (results.tap, dmesg.txt, logs/, console.log). Returns vng's status.
+# NV_QEMU_EXTRA: more QEMU options (the bench's instruction-count clock).
 boot_amd_host() {
 	local kbuild=$1 moddir=$2 suites=$3 outdir=$4 run rc=0
 	rm -rf "$outdir" && mkdir -p "$outdir"
@@ -17,7 +18,7 @@ boot_amd_host() {
 	# -cpu max under TCG is what vng --disable-kvm passes; say it anyway so
 	# the host CPU model does not depend on virtme-ng's defaults.
 	timeout 1800 vng --run "$kbuild" --disable-kvm --force-9p -m 4G --cpus 2 \
-		--qemu-opts="-cpu max" \
+		--qemu-opts="-cpu max ${NV_QEMU_EXTRA:-}" \
 		--rodir "$NESTVIRT_ROOT" --rodir "$NESTVIRT_CACHE" --rwdir "$run" \
 		--exec "env NV_KBUILD=$kbuild NV_MODDIR=$moddir \
 			NV_KSELFTEST=$kbuild/kselftest/kvm NV_TESTS=$NESTVIRT_ROOT/build/selftests \

@@ -59,6 +59,10 @@
  * @state_missing: entries that came without a copy of vmcb12/vmcs12.
  * @kernel_release: release of the kernel source the vendor module was built
  *	from, NUL-terminated.
+ * @rsm_entries: of @nested_entries, returns from SMM into guest mode.
+ * @set_state_entries: of @nested_entries, KVM_SET_NESTED_STATE calls.
+ * @vmcb02_checks: SVM: checks of the vmcb02 KVM built for L2 (one per
+ *	VMRUN or return from SMM that got that far; not in @nested_entries).
  * @reserved: zero.
  */
 struct nestvirt_info {
@@ -71,7 +75,10 @@ struct nestvirt_info {
 	__u64 nestvirt_rejected;
 	__u64 state_missing;
 	char kernel_release[64];
-	__u64 reserved[8];
+	__u64 rsm_entries;
+	__u64 set_state_entries;
+	__u64 vmcb02_checks;
+	__u64 reserved[5];
 };
 
 #define NESTVIRT_GET_INFO	_IOR(NESTVIRT_IO, 0x00, struct nestvirt_info)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The hook's cost per nested VMRUN: boots the emulated AMD KVM host and runs
+# selftests/svm_nestvirt_bench (an L2 VMMCALL loop, nestvirt detached /
+# enforce / off rotated in one boot), then prints its figures.
+#
+#   scripts/bench.sh            instruction-count clock (the budget figure)
+#   scripts/bench.sh --wall     the machine's clock, multi-threaded TCG
+#
+# With the instruction-count clock (QEMU -icount shift=0: one guest
+# instruction is one nanosecond of guest time, single-threaded TCG) the
+# figures count the instructions the host kernel and L1 execute, so they
+# repeat to the last digit whatever else the machine runs. QEMU's own
+# emulation of VMRUN and #VMEXIT costs no guest time there, so the ratio is
+# an upper bound of what the same instructions add on hardware, where each
+# world switch costs far more than one instruction. The wall clock under
+# TCG swings by tens of percent between rounds on a shared machine.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/common.sh"
+. "$here/lib/qemu-host.sh"
+
+clock=instructions
+case ${1:-} in
+'') NV_QEMU_EXTRA="-accel tcg,thread=single -icount shift=0,sleep=off" ;;
+--wall) clock=wall; NV_QEMU_EXTRA= ;;
+*) echo "usage: $0 [--wall]" >&2; exit 2 ;;
+esac
+export NV_QEMU_EXTRA
+
+vars=$(bash "$here/build.sh")
+eval "$vars"
+out=$NESTVIRT_ROOT/build/results/bench-$clock
+echo "booting the emulated KVM host for the benchmark ($clock clock)..."
+rc=0
+boot_amd_host "$KBUILD" "$NV_MODDIR" bench "$out" || rc=$?
+log=$out/logs/bench.svm_nestvirt_bench.log
+[ -s "$log" ] || { echo "no benchmark output (exit $rc); see $out/console.log"; exit 1; }
+grep -E '^# (median|minimum|ratio|per VMRUN|in kernel)' "$log" | sed 's/^# //'
+grep -q '^not ok' "$out/results.tap" && exit 1
+exit 0
