@@ -104,7 +104,7 @@ struct nestvirt_entry {
 	void *vm;
 	const void *state;
 	__u64 state_gpa;	/* vmcb12 / vmcs12 address in L1 */
-	__u32 state_size;	/* 4096 */
+	__u32 state_size;	/* SVM 1768, VMX 4096; 0 without @state */
 	__u32 source;		/* NESTVIRT_ENTRY_* */
 	__u32 vcpu_id;
 	__u32 kvm_verdict;	/* 0: KVM's own checks passed; else they failed */

@@ -98,8 +98,9 @@ impl Intercepts {
 ///
 /// Build one from a page image with [`Vmcb12::from_bytes`] or
 /// [`Vmcb12::from_page`], or field by field from [`Vmcb12::zeroed`] with
-/// the `set_*` methods. [`Vmcb12::view`] reads a snapshot in place, without
-/// a copy: what the kernel does with the snapshot KVM already made.
+/// the `set_*` methods. [`Vmcb12::view`] reads an image in place, without
+/// a copy: what the kernel does with the image of KVM's vmcb12 caches that
+/// the glue lays out (only [`FIELDS_READ`](super::FIELDS_READ) filled).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Vmcb12<B = [u8; VMCB_USED]> {
     bytes: B,
