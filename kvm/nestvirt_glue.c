@@ -6,15 +6,27 @@
  * Included by nestvirt_glue_svm.c (kvm-amd.ko) and nestvirt_glue_vmx.c
  * (kvm-intel.ko), which set NESTVIRT_BACKEND and say what L1 sees.
  *
- * Lifetime: hook calls run inside an SRCU read section; detach() clears the
- * ops, turns the static key off and waits for that SRCU, so once it returns
- * no CPU is, or will be, in nestvirt.ko's code.
+ * Lifetime: a hook runs with preemption disabled, which is an RCU read
+ * section; detach() clears the ops, turns the static key off and waits for
+ * RCU, so once it returns no CPU is, or will be, in nestvirt.ko's code, and
+ * none is replaying a verdict.
+ *
+ * Replay: most nested entries repeat the last one (an L1 hypervisor
+ * resumes the same L2 with the same controls). When nestvirt says a
+ * verdict is replayable (NESTVIRT_VERDICT_F_REPLAYABLE), the glue keeps
+ * it in a per-vCPU memo with everything it depended on, and answers an
+ * entry with the very same inputs itself: no call into nestvirt.ko. The
+ * inputs are compared value by value (the vendor glue compares the state,
+ * see nestvirt_glue_svm.c), never taken from L1's hints such as VMCB clean
+ * bits; a change of nestvirt's modes, an attach or a detach bumps
+ * nestvirt_policy_gen, which every memo records.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": nestvirt: " fmt
 
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/srcu.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <generated/utsrelease.h>
 
 #include "nestvirt_glue.h"
@@ -24,42 +36,90 @@
 #endif
 
 /* What L1 sees, for the checks: nestvirt_glue_svm.c / nestvirt_glue_vmx.c. */
-static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, struct nestvirt_entry *e);
+static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1);
 
 DEFINE_STATIC_KEY_FALSE(nestvirt_hooks_key);
-DEFINE_STATIC_SRCU(nestvirt_srcu);
 
-/* The attached ops; written under nestvirt_attach_lock, read under SRCU. */
+/* The attached ops; written under nestvirt_attach_lock, read under RCU. */
 static const struct nestvirt_hook_ops __rcu *nestvirt_ops;
 static DEFINE_MUTEX(nestvirt_attach_lock);
 
+/* Bumped whenever a remembered verdict may no longer hold; never 0. */
+static atomic64_t nestvirt_policy_gen = ATOMIC64_INIT(1);
+
+/* Checks answered by replay since attach(); zeroed by attach(). */
+static DEFINE_PER_CPU(struct nestvirt_replays, nestvirt_replays);
+
+static_assert(sizeof(union nestvirt_l1) % sizeof(u64) == 0);
+
+/*
+ * Answers an entry from @memo when it holds for the entry's inputs besides
+ * the state, which the caller found unchanged since @memo was taken: the
+ * vmcb12/vmcs12 address @state_gpa and what L1 sees now, under the current
+ * policy. Counts the replay in @replays. Builds no entry: this is the path
+ * of almost every nested entry. (kvm-intel replays nothing yet.)
+ */
+static bool __maybe_unused nestvirt_replay(struct kvm_vcpu *vcpu,
+			    const struct nestvirt_memo *memo, u64 state_gpa,
+			    u64 __percpu *replays)
+{
+	union nestvirt_l1 l1 = {};
+	/* Word by word, not memcmp(). */
+	const u64 *a = (const u64 *)&memo->l1, *b = (const u64 *)&l1;
+	u64 diff;
+	int i;
+
+	nestvirt_fill_l1(vcpu, &l1);
+	guard(preempt)();
+	/* Detached: detach() waited for every replay that saw the ops. */
+	if (!rcu_access_pointer(nestvirt_ops))
+		return false;
+	diff = (memo->gen ^ atomic64_read_acquire(&nestvirt_policy_gen)) |
+	       (memo->state_gpa ^ state_gpa);
+	for (i = 0; i < sizeof(l1) / sizeof(u64); i++)
+		diff |= a[i] ^ b[i];
+	if (diff)
+		return false;
+	this_cpu_inc(*replays);
+	return true;
+}
+
 /*
  * Hands @entry to nestvirt, if it is still attached; the caller filled
- * what the entry is, this fills who and what L1 sees. Returns true when
- * nestvirt fails the entry.
+ * what the entry is, this fills who and what L1 sees. With a @memo, the
+ * verdict is remembered there if nestvirt says it is replayable, with the
+ * inputs nestvirt_replay() compares; else @memo is emptied. Returns true
+ * when nestvirt fails the entry.
  */
 static bool nestvirt_dispatch(struct kvm_vcpu *vcpu,
-			      struct nestvirt_entry *entry)
+			      struct nestvirt_entry *entry,
+			      struct nestvirt_memo *memo)
 {
 	const struct nestvirt_hook_ops *ops;
 	struct nestvirt_verdict verdict = {};
-	int idx;
+	u64 gen;
 
 	entry->vcpu = vcpu;
 	entry->vm = vcpu->kvm;
 	entry->vcpu_id = vcpu->vcpu_id;
 	entry->backend = NESTVIRT_BACKEND;
+	nestvirt_fill_l1(vcpu, &entry->l1);
 
-	idx = srcu_read_lock(&nestvirt_srcu);
-	ops = srcu_dereference(nestvirt_ops, &nestvirt_srcu);
-	if (ops) {
-		nestvirt_fill_l1(vcpu, entry);
-		preempt_disable();
-		ops->nested_entry(entry, &verdict);
-		preempt_enable();
+	guard(preempt)();
+	ops = rcu_dereference_sched(nestvirt_ops);
+	if (!ops)
+		return false;
+	/* Before nestvirt reads its modes: a later change bumps it. */
+	gen = atomic64_read_acquire(&nestvirt_policy_gen);
+	ops->nested_entry(entry, &verdict);
+	if (memo) {
+		bool replayable = verdict.action == NESTVIRT_VERDICT_ALLOW &&
+				  (verdict.flags & NESTVIRT_VERDICT_F_REPLAYABLE);
+
+		memo->gen = replayable ? gen : 0;
+		memo->state_gpa = entry->state_gpa;
+		memo->l1 = entry->l1;
 	}
-	srcu_read_unlock(&nestvirt_srcu, idx);
-
 	return verdict.action == NESTVIRT_VERDICT_FAIL;
 }
 
@@ -75,7 +135,26 @@ bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
 		.kvm_verdict = kvm_ok ? 0 : 1,
 	};
 
-	return nestvirt_dispatch(vcpu, &entry);
+	return nestvirt_dispatch(vcpu, &entry, NULL);
+}
+
+/* Every memo taken before is stale from now on. */
+static void nestvirt_policy_changed(void)
+{
+	atomic64_inc_return_release(&nestvirt_policy_gen);
+}
+
+static void nestvirt_replayed(struct nestvirt_replays *out)
+{
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct nestvirt_replays *r = per_cpu_ptr(&nestvirt_replays, cpu);
+
+		out->entries += READ_ONCE(r->entries);
+		out->vmcb02_checks += READ_ONCE(r->vmcb02_checks);
+	}
 }
 
 static int nestvirt_attach(const struct nestvirt_hook_ops *ops)
@@ -83,9 +162,17 @@ static int nestvirt_attach(const struct nestvirt_hook_ops *ops)
 	if (!ops || !ops->nested_entry)
 		return -EPROTO;
 
+	int cpu;
+
 	guard(mutex)(&nestvirt_attach_lock);
 	if (rcu_access_pointer(nestvirt_ops))
 		return -EBUSY;
+	/* No hook runs while detached (detach() waited for the last one). */
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&nestvirt_replays, cpu), 0,
+		       sizeof(struct nestvirt_replays));
+	/* What an earlier nestvirt found replayable, this one has not. */
+	nestvirt_policy_changed();
 	rcu_assign_pointer(nestvirt_ops, ops);
 	static_branch_enable(&nestvirt_hooks_key);
 	pr_info("hooks attached\n");
@@ -99,7 +186,8 @@ static void nestvirt_detach(const struct nestvirt_hook_ops *ops)
 		return;
 	static_branch_disable(&nestvirt_hooks_key);
 	RCU_INIT_POINTER(nestvirt_ops, NULL);
-	synchronize_srcu(&nestvirt_srcu);
+	/* Every hook runs with preemption disabled: an RCU read section. */
+	synchronize_rcu();
 	pr_info("hooks detached\n");
 }
 
@@ -108,8 +196,10 @@ static_assert(offsetof(struct nestvirt_entry, kvm_verdict) == 44);
 static_assert(offsetof(struct nestvirt_entry, l1) == 56);
 static_assert(offsetof(struct nestvirt_entry, vmcb02_intercepts) == 80);
 static_assert(sizeof(struct nestvirt_entry) == 88);
-static_assert(sizeof(struct nestvirt_verdict) == 24);
+static_assert(offsetof(struct nestvirt_verdict, flags) == 24);
+static_assert(sizeof(struct nestvirt_verdict) == 32);
 static_assert(offsetof(struct nestvirt_target, detach) == 24);
+static_assert(sizeof(struct nestvirt_target) == 48);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target
@@ -123,6 +213,8 @@ const struct nestvirt_target NESTVIRT_TARGET = {
 	.kernel_release = UTS_RELEASE,
 	.attach = nestvirt_attach,
 	.detach = nestvirt_detach,
+	.policy_changed = nestvirt_policy_changed,
+	.replayed = nestvirt_replayed,
 };
 /* GPL: nestvirt.ko takes it with symbol_get(), which only finds GPL exports. */
 EXPORT_SYMBOL_GPL(NESTVIRT_TARGET);

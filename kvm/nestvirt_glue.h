@@ -28,10 +28,29 @@ static __always_inline bool nestvirt_attached(void)
 
 struct vmcb_ctrl_area_cached;
 struct vmcb_save_area_cached;
+struct vcpu_svm;
+
+/*
+ * A verdict the glue may replay, with the inputs it depended on besides
+ * the state, which its owner compares on its own (see nestvirt_glue.c).
+ */
+struct nestvirt_memo {
+	u64 gen;		/* nestvirt_policy_gen it holds for; 0: none */
+	u64 state_gpa;
+	union nestvirt_l1 l1;
+};
 
 bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
 			     u32 state_size, u64 state_gpa, u32 source,
 			     bool kvm_ok);
+
+/*
+ * kvm-amd: nestvirt's per-vCPU state, allocated and freed with nested SVM
+ * (svm->nested.nestvirt; NULL when allocation failed: the hooks then see
+ * no state).
+ */
+void nestvirt_svm_alloc(struct vcpu_svm *svm);
+void nestvirt_svm_free(struct vcpu_svm *svm);
 
 /* kvm-amd: L1's CPUID changed; recompute what nestvirt reports of it. */
 void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu);

@@ -6,87 +6,215 @@
 #define NESTVIRT_BACKEND NESTVIRT_BACKEND_SVM
 #include "nestvirt_glue.c"
 
+#include <linux/slab.h>
+
 #include "cpuid.h"
 #include "msrs.h"
 #include "regs.h"
 #include "svm/svm.h"
 
-/* The image size nestvirt.ko's engine expects (its VMCB_USED). */
+/*
+ * Per vCPU, allocated with nested SVM: nestvirt's view of vmcb12 and the
+ * verdicts the glue may replay.
+ */
+struct nestvirt_svm_state {
+	/*
+	 * KVM's vmcb12 caches laid out as a VMCB (struct vmcb's control and
+	 * save areas): what the last check saw.
+	 */
+	struct vmcb_control_area control;
+	struct vmcb_save_area save;
+	/* The VMRUN check of the image above. */
+	struct nestvirt_memo vmrun;
+	/* The vmcb02 check of the image above and of these intercepts. */
+	struct nestvirt_memo vmcb02;
+	u32 vmcb02_intercepts[NESTVIRT_SVM_INTERCEPT_WORDS];
+};
+
+/* The image nestvirt.ko's engine reads (its VMCB_USED): a struct vmcb's start. */
+static_assert(offsetof(struct nestvirt_svm_state, save) == offsetof(struct vmcb, save));
+static_assert(offsetof(struct nestvirt_svm_state, vmrun) == NESTVIRT_VMCB12_BYTES);
 static_assert(NESTVIRT_VMCB12_BYTES == 1768);
+static_assert(MAX_INTERCEPT == NESTVIRT_SVM_INTERCEPT_WORDS);
+
+void nestvirt_svm_alloc(struct vcpu_svm *svm)
+{
+	/* Zeroed: no memo holds (gen 0). Without it the hooks see no state. */
+	svm->nested.nestvirt = kzalloc(sizeof(*svm->nested.nestvirt),
+				       GFP_KERNEL_ACCOUNT);
+}
+
+void nestvirt_svm_free(struct vcpu_svm *svm)
+{
+	kfree(svm->nested.nestvirt);
+	svm->nested.nestvirt = NULL;
+}
 
 /*
- * Lays KVM's vmcb12 caches out as a VMCB in the vCPU's image page: the
- * fields nestvirt's checks read (the engine's svm::FIELDS_READ, which its
- * tests compare with this function), no other. The rest of the page keeps
- * whatever it held and is never read. The masked fields come raw, as L1
- * wrote them: nestvirt checks the reserved bits KVM drops.
+ * Stores @val in the image field @field, noting in @changed whether the
+ * field held another value: every field the checks read goes through it,
+ * so an unchanged image is one the last check saw, value by value.
  */
-static const struct vmcb *
+#define NV_FILL(field, val) do {				\
+	typeof(field) __nv_val = (val);				\
+								\
+	changed |= (field) != __nv_val;				\
+	(field) = __nv_val;					\
+} while (0)
+
+static_assert(MAX_INTERCEPT % 2 == 0);
+
+/* Copies intercept words; returns whether one changed. */
+static bool nestvirt_copy_intercepts(u32 *dst, const u32 *src)
+{
+	/* Two words at a time: this runs twice on every VMRUN. */
+	u64 *d = (u64 *)dst, diff = 0;
+	const u64 *s = (const u64 *)src;
+	int i;
+
+	for (i = 0; i < MAX_INTERCEPT / 2; i++) {
+		diff |= d[i] ^ s[i];
+		d[i] = s[i];
+	}
+	return diff;
+}
+
+/* NV_FILL for an array of intercept words. */
+#define NV_FILL_INTERCEPTS(field, val) \
+	(changed |= nestvirt_copy_intercepts(field, val))
+
+/*
+ * Stores the fields the vmcb02 check reads (the engine's
+ * svm::VMCB02_FIELDS_READ, which its tests compare with this function) in
+ * the image. Returns whether one of them changed.
+ */
+static bool nestvirt_svm_fill_vmcb02_fields(struct nestvirt_svm_state *img,
+					    const struct vmcb_ctrl_area_cached *ctl)
+{
+	bool changed = false;
+
+	NV_FILL_INTERCEPTS(img->control.intercepts, ctl->intercepts);
+	NV_FILL(img->control.misc_ctl, ctl->nestvirt_raw.misc_ctl);
+	NV_FILL(img->control.misc_ctl2, ctl->misc_ctl2);
+	return changed;
+}
+
+/* No memo of the image holds any more: a field it was taken for changed. */
+static void nestvirt_svm_forget(struct nestvirt_svm_state *img)
+{
+	img->vmrun.gen = 0;
+	img->vmcb02.gen = 0;
+}
+
+/*
+ * Lays KVM's vmcb12 caches out as a VMCB in the vCPU's image: the fields
+ * nestvirt's checks read (the engine's svm::FIELDS_READ, which its tests
+ * compare with this function), no other. The masked fields come raw, as L1
+ * wrote them: nestvirt checks the reserved bits KVM drops. When a field
+ * changed, no memo of the old image holds any more.
+ */
+static struct nestvirt_svm_state *
 nestvirt_svm_image(struct vcpu_svm *svm,
 		   const struct vmcb_ctrl_area_cached *ctl,
 		   const struct vmcb_save_area_cached *save)
 {
-	struct vmcb *img = svm->nested.nestvirt_vmcb12;
+	struct nestvirt_svm_state *img = svm->nested.nestvirt;
+	bool changed;
 
 	if (!img)
 		return NULL;
-	memcpy(img->control.intercepts, ctl->intercepts,
-	       sizeof(ctl->intercepts));
-	img->control.iopm_base_pa = ctl->iopm_base_pa;
-	img->control.msrpm_base_pa = ctl->msrpm_base_pa;
-	img->control.asid = ctl->asid;
-	img->control.tlb_ctl = ctl->nestvirt_raw.tlb_ctl;
-	img->control.erap_ctl = ctl->erap_ctl;
-	img->control.int_ctl = ctl->int_ctl;
-	img->control.int_vector = ctl->nestvirt_raw.int_vector;
-	img->control.misc_ctl = ctl->nestvirt_raw.misc_ctl;
-	img->control.event_inj = ctl->nestvirt_raw.event_inj;
-	img->control.nested_cr3 = ctl->nested_cr3;
-	img->control.misc_ctl2 = ctl->misc_ctl2;
-	img->save.cs = save->cs;
-	img->save.efer = save->efer;
-	img->save.cr4 = save->cr4;
-	img->save.cr3 = save->cr3;
-	img->save.cr0 = save->cr0;
-	img->save.dr7 = save->dr7;
-	img->save.dr6 = save->dr6;
-	img->save.s_cet = save->s_cet;
-	img->save.g_pat = save->g_pat;
+	changed = nestvirt_svm_fill_vmcb02_fields(img, ctl);
+	NV_FILL(img->control.iopm_base_pa, ctl->iopm_base_pa);
+	NV_FILL(img->control.msrpm_base_pa, ctl->msrpm_base_pa);
+	NV_FILL(img->control.asid, ctl->asid);
+	NV_FILL(img->control.tlb_ctl, ctl->nestvirt_raw.tlb_ctl);
+	NV_FILL(img->control.erap_ctl, ctl->erap_ctl);
+	NV_FILL(img->control.int_ctl, ctl->int_ctl);
+	NV_FILL(img->control.int_vector, ctl->nestvirt_raw.int_vector);
+	NV_FILL(img->control.event_inj, ctl->nestvirt_raw.event_inj);
+	NV_FILL(img->control.nested_cr3, ctl->nested_cr3);
+	NV_FILL(img->save.cs.selector, save->cs.selector);
+	NV_FILL(img->save.cs.attrib, save->cs.attrib);
+	NV_FILL(img->save.cs.limit, save->cs.limit);
+	NV_FILL(img->save.cs.base, save->cs.base);
+	NV_FILL(img->save.efer, save->efer);
+	NV_FILL(img->save.cr4, save->cr4);
+	NV_FILL(img->save.cr3, save->cr3);
+	NV_FILL(img->save.cr0, save->cr0);
+	NV_FILL(img->save.dr7, save->dr7);
+	NV_FILL(img->save.dr6, save->dr6);
+	NV_FILL(img->save.s_cet, save->s_cet);
+	NV_FILL(img->save.g_pat, save->g_pat);
+	if (changed)
+		nestvirt_svm_forget(img);
 	return img;
 }
-
 bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
 			  const struct vmcb_ctrl_area_cached *ctl,
 			  const struct vmcb_save_area_cached *save,
 			  u64 vmcb12_gpa, u32 source, bool kvm_ok)
 {
-	return __nestvirt_nested_entry(vcpu,
-				       nestvirt_svm_image(to_svm(vcpu), ctl, save),
-				       NESTVIRT_VMCB12_BYTES, vmcb12_gpa,
-				       source, kvm_ok);
-}
+	struct nestvirt_svm_state *img = nestvirt_svm_image(to_svm(vcpu), ctl, save);
+	/*
+	 * Only a VMRUN KVM accepted is replayed: nestvirt counts the others
+	 * (RSM, restored state, KVM's rejections) on their own.
+	 */
+	struct nestvirt_memo *memo = img && source == NESTVIRT_ENTRY_VMRUN &&
+				     kvm_ok ? &img->vmrun : NULL;
 
-static_assert(MAX_INTERCEPT == NESTVIRT_SVM_INTERCEPT_WORDS);
+	if (memo && nestvirt_replay(vcpu, memo, vmcb12_gpa,
+				    &nestvirt_replays.entries))
+		return false;
+
+	struct nestvirt_entry entry = {
+		.state = img,
+		.state_gpa = vmcb12_gpa,
+		.state_size = img ? NESTVIRT_VMCB12_BYTES : 0,
+		.source = source,
+		.kvm_verdict = kvm_ok ? 0 : 1,
+	};
+
+	return nestvirt_dispatch(vcpu, &entry, memo);
+}
 
 bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
-	/*
-	 * The image is laid out again from the caches vmcb02 was built from:
-	 * nestvirt may have attached since this entry's vmcb12 hook ran.
-	 */
-	const struct vmcb *img = nestvirt_svm_image(svm, &svm->nested.ctl,
-						    &svm->nested.save);
+	struct nestvirt_svm_state *img = svm->nested.nestvirt;
+	const u32 *vmcb02_intercepts = svm->nested.vmcb02.ptr->control.intercepts;
+	bool changed = false;
+
+	if (img) {
+		/*
+		 * The fields this check reads, again from the caches vmcb02
+		 * was built from: nestvirt may have attached since this
+		 * entry's vmcb12 hook ran. It reads no other field of the
+		 * image.
+		 */
+		if (nestvirt_svm_fill_vmcb02_fields(img, &svm->nested.ctl))
+			nestvirt_svm_forget(img);
+		/* vmcb02's intercepts only matter to this check's memo. */
+		NV_FILL_INTERCEPTS(img->vmcb02_intercepts, vmcb02_intercepts);
+		if (changed)
+			img->vmcb02.gen = 0;
+		if (nestvirt_replay(vcpu, &img->vmcb02, vmcb12_gpa,
+				    &nestvirt_replays.vmcb02_checks))
+			return false;
+	}
+
 	struct nestvirt_entry entry = {
 		.state = img,
 		.state_gpa = vmcb12_gpa,
 		.state_size = img ? NESTVIRT_VMCB12_BYTES : 0,
 		.source = NESTVIRT_ENTRY_VMCB02,
-		.vmcb02_intercepts = svm->nested.vmcb02.ptr->control.intercepts,
+		.vmcb02_intercepts = vmcb02_intercepts,
 	};
 
-	return nestvirt_dispatch(vcpu, &entry);
+	return nestvirt_dispatch(vcpu, &entry, img ? &img->vmcb02 : NULL);
 }
+
+#undef NV_FILL_INTERCEPTS
+#undef NV_FILL
 
 /*
  * A feature is reported when KVM accepts the state it governs: EFER bits as
@@ -153,13 +281,13 @@ void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu)
 	to_svm(vcpu)->nested.nestvirt_l1_features = nestvirt_svm_features(vcpu);
 }
 
-static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, struct nestvirt_entry *e)
+static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
 
-	e->l1.svm.features = svm->nested.nestvirt_l1_features;
-	e->l1.svm.hsave_pa = svm->nested.hsave_msr;
-	e->l1.svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
+	l1->svm.features = svm->nested.nestvirt_l1_features;
+	l1->svm.hsave_pa = svm->nested.hsave_msr;
+	l1->svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
 	/* At VMRUN, svm->vmcb is still vmcb01: its CPL is L1's. */
-	e->l1.svm.cpl = svm->vmcb->save.cpl;
+	l1->svm.cpl = svm->vmcb->save.cpl;
 }

@@ -6,6 +6,6 @@
 #define NESTVIRT_BACKEND NESTVIRT_BACKEND_VMX
 #include "nestvirt_glue.c"
 
-static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, struct nestvirt_entry *e)
+static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1)
 {
 }

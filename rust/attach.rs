@@ -10,6 +10,7 @@
 
 use crate::hooks_abi::{
     NestvirtHookOps,
+    NestvirtReplays,
     NestvirtTarget,
     NESTVIRT_BACKEND_SVM,
     NESTVIRT_BACKEND_VMX,
@@ -56,6 +57,38 @@ impl Backend {
     }
 }
 
+/// The calls into the attached vendor module besides attach and detach.
+///
+/// # Invariants
+///
+/// The functions are those of the target nestvirt is attached to, whose
+/// module the [`Attachment`] keeps loaded for as long as nestvirt is
+/// loaded; they are only called while nestvirt is (from its ioctls).
+#[derive(Clone, Copy)]
+pub(crate) struct TargetCalls {
+    policy_changed: unsafe extern "C" fn(),
+    replayed: unsafe extern "C" fn(out: *mut NestvirtReplays),
+}
+
+impl TargetCalls {
+    /// Tells the glue that the modes changed: it replays no verdict taken
+    /// before. Call it after the change.
+    pub(crate) fn policy_changed(&self) {
+        // SAFETY: By the type invariant the function is live; it takes no
+        // argument.
+        unsafe { (self.policy_changed)() };
+    }
+
+    /// The checks the glue answered by replay since nestvirt attached.
+    pub(crate) fn replayed(&self) -> NestvirtReplays {
+        let mut out = NestvirtReplays::default();
+        // SAFETY: By the type invariant the function is live; `out` is a
+        // writable `struct nestvirt_replays` for the call.
+        unsafe { (self.replayed)(&mut out) };
+        out
+    }
+}
+
 /// A `symbol_get()` reference on a backend's exported target, which keeps
 /// the vendor module loaded; dropping it calls `symbol_put()`.
 ///
@@ -80,6 +113,7 @@ impl Drop for SymbolRef {
 pub(crate) struct Attachment {
     target: &'static NestvirtTarget,
     ops: &'static NestvirtHookOps,
+    calls: TargetCalls,
     /// Dropped after `Drop::drop` detached `ops`.
     symbol: SymbolRef,
 }
@@ -120,7 +154,14 @@ impl Attachment {
             );
             return Err(EPROTO);
         }
-        let Some(attach) = target.attach else {
+        let (Some(attach), Some(policy_changed), Some(replayed)) =
+            (target.attach, target.policy_changed, target.replayed)
+        else {
+            pr_err!(
+                "{} lacks a hook ABI {} callback\n",
+                backend.module_name(),
+                NESTVIRT_HOOK_ABI_VERSION
+            );
             return Err(EPROTO);
         };
         // SAFETY: `attach` comes from the live target (pinned by symbol_get);
@@ -143,10 +184,16 @@ impl Attachment {
                 .to_str()
                 .unwrap_or("?")
         );
-        // INVARIANT: the symbol reference is held, `ops` is attached.
+        // INVARIANT: the symbol reference is held, `ops` is attached; the
+        // calls are the target's, live while the symbol is held, which is
+        // until nestvirt unloads.
         Ok(Self {
             target,
             ops,
+            calls: TargetCalls {
+                policy_changed,
+                replayed,
+            },
             symbol,
         })
     }
@@ -159,6 +206,11 @@ impl Attachment {
     /// The hook ABI version the vendor module was built with.
     pub(crate) fn hook_abi_version(&self) -> u32 {
         self.target.abi_version
+    }
+
+    /// The calls into the vendor module the ioctls make.
+    pub(crate) fn calls(&self) -> TargetCalls {
+        self.calls
     }
 
     /// The kernel release the vendor module was built from.

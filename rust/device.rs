@@ -102,6 +102,14 @@ fn get_info(user: UserSlice) -> Result<isize> {
     info.rsm_entries = Stats::read(&STATS.rsm_entries);
     info.set_state_entries = Stats::read(&STATS.set_state_entries);
     info.vmcb02_checks = Stats::read(&STATS.vmcb02_checks);
+    // Replayed checks count as the checks they stand for.
+    if let Some(attached) = ATTACHED.as_ref() {
+        let replayed = attached.calls.replayed();
+        info.replayed_entries = replayed.entries;
+        info.replayed_vmcb02_checks = replayed.vmcb02_checks;
+        info.nested_entries += replayed.entries;
+        info.vmcb02_checks += replayed.vmcb02_checks;
+    }
     user.writer().write(&info)?;
     Ok(0)
 }
@@ -118,6 +126,10 @@ fn set_mode(user: UserSlice) -> Result<isize> {
         c => Some(usize::try_from(c).map_err(|_| EINVAL)?),
     };
     svm_policy()?.set_mode(class, mode)?;
+    // The glue's replayable verdicts were taken under the old modes.
+    if let Some(attached) = ATTACHED.as_ref() {
+        attached.calls.policy_changed();
+    }
     Ok(0)
 }
 

@@ -10,7 +10,9 @@ use crate::{
         NESTVIRT_BACKEND_SVM,
         NESTVIRT_ENTRY_RSM,
         NESTVIRT_ENTRY_SET_STATE,
-        NESTVIRT_ENTRY_VMCB02, //
+        NESTVIRT_ENTRY_VMCB02,
+        NESTVIRT_ENTRY_VMRUN,
+        NESTVIRT_VERDICT_F_REPLAYABLE, //
     },
     stats::{
         Stats,
@@ -62,10 +64,20 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
     // its cached vmcs12), per the hook ABI.
     let state =
         unsafe { core::slice::from_raw_parts(entry.state.cast::<u8>(), entry.state_size as usize) };
-    match entry.backend {
+    let clean = match entry.backend {
         NESTVIRT_BACKEND_SVM if vmcb02 => svm_entry::check_vmcb02(entry, state, verdict),
         NESTVIRT_BACKEND_SVM => svm_entry::check(entry, state, verdict),
         // The VMX catalogue is not wired to the hooks yet: KVM decides.
-        _ => {}
+        _ => false,
+    };
+    if clean && replays_count_alike(entry) {
+        verdict.flags |= NESTVIRT_VERDICT_F_REPLAYABLE;
     }
+}
+
+/// Whether the glue, replaying this entry's verdict, counts what this call
+/// counted: one VMRUN KVM accepted (`nested_entries`), or one vmcb02 check.
+/// The other sources and KVM's rejections bump counters of their own.
+fn replays_count_alike(entry: &NestvirtEntry) -> bool {
+    entry.kvm_verdict == 0 && matches!(entry.source, NESTVIRT_ENTRY_VMRUN | NESTVIRT_ENTRY_VMCB02)
 }

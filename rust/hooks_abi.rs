@@ -21,13 +21,15 @@ use core::{
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
-pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 3;
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 4;
 
 /// `NESTVIRT_BACKEND_SVM`.
 pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
 /// `NESTVIRT_BACKEND_VMX`.
 pub(crate) const NESTVIRT_BACKEND_VMX: u32 = 2;
 
+/// `NESTVIRT_ENTRY_VMRUN`: an emulated VMRUN.
+pub(crate) const NESTVIRT_ENTRY_VMRUN: u32 = 0;
 /// `NESTVIRT_ENTRY_RSM`: the return from SMM into guest mode.
 pub(crate) const NESTVIRT_ENTRY_RSM: u32 = 3;
 /// `NESTVIRT_ENTRY_SET_STATE`: `KVM_SET_NESTED_STATE`.
@@ -41,6 +43,10 @@ pub(crate) const NESTVIRT_SVM_INTERCEPT_WORDS: usize = 6;
 
 /// `NESTVIRT_VERDICT_FAIL`: the vendor module fails the nested entry.
 pub(crate) const NESTVIRT_VERDICT_FAIL: u32 = 1;
+
+/// `NESTVIRT_VERDICT_F_REPLAYABLE`: the glue may answer the same inputs
+/// with this verdict itself until the policy changes.
+pub(crate) const NESTVIRT_VERDICT_F_REPLAYABLE: u32 = 1 << 0;
 
 /// `struct nestvirt_svm_l1`: what L1 sees, for the SVM checks.
 #[repr(C)]
@@ -101,6 +107,19 @@ pub(crate) struct NestvirtVerdict {
     pub(crate) exit_reason: u32,
     /// VMX: exit qualification of the failed entry.
     pub(crate) exit_qualification: u64,
+    /// `NESTVIRT_VERDICT_F_*`.
+    pub(crate) flags: u32,
+    reserved: u32,
+}
+
+/// `struct nestvirt_replays`: checks the glue answered by replay.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct NestvirtReplays {
+    /// Nested entries (SVM: VMRUN).
+    pub(crate) entries: u64,
+    /// SVM: vmcb02 checks.
+    pub(crate) vmcb02_checks: u64,
 }
 
 /// The entry callback's C type.
@@ -127,6 +146,10 @@ pub(crate) struct NestvirtTarget {
     pub(crate) attach: Option<unsafe extern "C" fn(ops: *const NestvirtHookOps) -> c_int>,
     /// Detaches `ops` and waits until no hook call is running.
     pub(crate) detach: Option<unsafe extern "C" fn(ops: *const NestvirtHookOps)>,
+    /// Forgets every replayable verdict: the modes changed.
+    pub(crate) policy_changed: Option<unsafe extern "C" fn()>,
+    /// Fills its argument with the checks answered by replay since attach.
+    pub(crate) replayed: Option<unsafe extern "C" fn(out: *mut NestvirtReplays)>,
 }
 
 // The layout of include/nestvirt/hooks.h on x86-64.
@@ -146,12 +169,16 @@ const _: () = {
     assert!(offset_of!(NestvirtSvmL1, maxphyaddr) == 16);
     assert!(size_of::<NestvirtSvmL1>() == 24);
     assert!(offset_of!(NestvirtVerdict, exit_qualification) == 16);
-    assert!(size_of::<NestvirtVerdict>() == 24);
+    assert!(offset_of!(NestvirtVerdict, flags) == 24);
+    assert!(size_of::<NestvirtVerdict>() == 32);
+    assert!(size_of::<NestvirtReplays>() == 16);
     assert!(size_of::<NestvirtHookOps>() == 8);
     assert!(offset_of!(NestvirtTarget, kernel_release) == 8);
     assert!(offset_of!(NestvirtTarget, attach) == 16);
     assert!(offset_of!(NestvirtTarget, detach) == 24);
-    assert!(size_of::<NestvirtTarget>() == 32);
+    assert!(offset_of!(NestvirtTarget, policy_changed) == 32);
+    assert!(offset_of!(NestvirtTarget, replayed) == 40);
+    assert!(size_of::<NestvirtTarget>() == 48);
 };
 
 /// `NESTVIRT_SVM_F_*` of hooks.h, against the engine's feature bits.

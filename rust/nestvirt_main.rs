@@ -64,6 +64,8 @@ pub(crate) struct AttachInfo {
     pub(crate) hook_abi_version: u32,
     /// NUL-terminated, as in `struct nestvirt_info`.
     pub(crate) kernel_release: [u8; 64],
+    /// The calls into the vendor module the ioctls make.
+    pub(crate) calls: attach::TargetCalls,
 }
 
 /// The attachment of this module instance, for the ioctls.
@@ -114,6 +116,7 @@ fn attached(attachment: attach::Attachment) -> attach::Attachment {
         backend: attachment.backend(),
         hook_abi_version: attachment.hook_abi_version(),
         kernel_release,
+        calls: attachment.calls(),
     });
     attachment
 }

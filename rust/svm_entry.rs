@@ -3,6 +3,10 @@
 //! The SVM checks on a nested entry, as the hook sees it: the engine
 //! decides ([`check_entry`], [`check_vmcb02_entry`]), this counts, traces
 //! and fills the verdict.
+//!
+//! Each check returns whether it was clean: it ran on the entry's state
+//! and nothing failed under the current modes, so the same inputs would
+//! give the same empty outcome (the hook may then let the glue replay it).
 
 use crate::{
     engine::{
@@ -60,17 +64,18 @@ fn caps(entry: &NestvirtEntry) -> SvmCaps {
 }
 
 /// Checks the vmcb12 of one nested entry (VMRUN, the return from SMM into
-/// guest mode, or restored nested state) and fills the verdict.
-pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtVerdict) {
-    let modes = SVM_POLICY.modes();
-    if !modes.any_on() {
-        return;
-    }
+/// guest mode, or restored nested state) and fills the verdict; returns
+/// whether the check was clean.
+pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtVerdict) -> bool {
     // Read KVM's vmcb12 image in place: no copy on the VMRUN path.
     let Some(vmcb) = Vmcb12::view(state) else {
         Stats::bump(&STATS.state_missing);
-        return;
+        return false;
     };
+    let modes = SVM_POLICY.modes();
+    if !modes.any_on() {
+        return true;
+    }
     let kind = match entry.source {
         NESTVIRT_ENTRY_SET_STATE => EntryKind::SetState,
         NESTVIRT_ENTRY_RSM => EntryKind::Rsm,
@@ -82,22 +87,26 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
         hsave_pa: entry.l1_svm.hsave_pa,
     };
     let outcome = check_entry(kind, &op, &vmcb, &caps(entry), modes);
-    apply(entry, &outcome, verdict);
+    apply(entry, &outcome, verdict)
 }
 
 /// Checks the intercepts KVM put in vmcb02 (`NESTVIRT_ENTRY_VMCB02`) and
-/// fills the verdict.
-pub(crate) fn check_vmcb02(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtVerdict) {
-    let modes = SVM_POLICY.modes();
-    if !modes.any_on() {
-        return;
-    }
+/// fills the verdict; returns whether the check was clean.
+pub(crate) fn check_vmcb02(
+    entry: &NestvirtEntry,
+    state: &[u8],
+    verdict: &mut NestvirtVerdict,
+) -> bool {
     // Counted as missing state by the entry's own vmcb12 check, if at all.
     let Some(vmcb) = Vmcb12::view(state) else {
-        return;
+        return false;
     };
     if entry.vmcb02_intercepts.is_null() {
-        return;
+        return false;
+    }
+    let modes = SVM_POLICY.modes();
+    if !modes.any_on() {
+        return true;
     }
     // SAFETY: A non-null `vmcb02_intercepts` points at
     // `NESTVIRT_SVM_INTERCEPT_WORDS` readable words of vmcb02, which KVM
@@ -110,12 +119,15 @@ pub(crate) fn check_vmcb02(entry: &NestvirtEntry, state: &[u8], verdict: &mut Ne
         *to = *from;
     }
     let outcome = check_vmcb02_entry(&vmcb, &caps(entry), &vmcb02, modes);
-    apply(entry, &outcome, verdict);
+    apply(entry, &outcome, verdict)
 }
 
-/// Counts and traces every counted failure; an enforced one fails the entry.
-fn apply(entry: &NestvirtEntry, outcome: &Outcome<SvmRule>, verdict: &mut NestvirtVerdict) {
+/// Counts and traces every counted failure; an enforced one fails the
+/// entry. Returns whether there was none.
+fn apply(entry: &NestvirtEntry, outcome: &Outcome<SvmRule>, verdict: &mut NestvirtVerdict) -> bool {
+    let mut clean = true;
     for rule in outcome.counted.iter() {
+        clean = false;
         SVM_POLICY.count(rule);
         trace::rule_failed(
             entry,
@@ -128,5 +140,7 @@ fn apply(entry: &NestvirtEntry, outcome: &Outcome<SvmRule>, verdict: &mut Nestvi
         verdict.action = NESTVIRT_VERDICT_FAIL;
         verdict.rule = u32::try_from(rule.index()).unwrap_or(u32::MAX);
         Stats::bump(&STATS.nestvirt_rejected);
+        clean = false;
     }
+    clean
 }

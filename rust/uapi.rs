@@ -42,7 +42,9 @@ pub(crate) struct NestvirtInfo {
     pub(crate) rsm_entries: u64,
     pub(crate) set_state_entries: u64,
     pub(crate) vmcb02_checks: u64,
-    pub(crate) reserved: [u64; 5],
+    pub(crate) replayed_entries: u64,
+    pub(crate) replayed_vmcb02_checks: u64,
+    pub(crate) reserved: [u64; 3],
 }
 
 const _: () = {
@@ -51,7 +53,8 @@ const _: () = {
     assert!(offset_of!(NestvirtInfo, kernel_release) == 48);
     assert!(offset_of!(NestvirtInfo, rsm_entries) == 112);
     assert!(offset_of!(NestvirtInfo, vmcb02_checks) == 128);
-    assert!(offset_of!(NestvirtInfo, reserved) == 136);
+    assert!(offset_of!(NestvirtInfo, replayed_entries) == 136);
+    assert!(offset_of!(NestvirtInfo, reserved) == 152);
     assert!(size_of::<NestvirtInfo>() == 176);
 };
 
@@ -77,7 +80,9 @@ impl NestvirtInfo {
             rsm_entries: 0,
             set_state_entries: 0,
             vmcb02_checks: 0,
-            reserved: [0; 5],
+            replayed_entries: 0,
+            replayed_vmcb02_checks: 0,
+            reserved: [0; 3],
         }
     }
 }

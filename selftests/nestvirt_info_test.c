@@ -2,7 +2,9 @@
 /*
  * nestvirt_info_test: NESTVIRT_GET_INFO reports the attached backend; its
  * nested-entry count grows by exactly the number of VMRUNs an L1 guest
- * executes, each with one check of the vmcb02 KVM built; an SMI taken in L2
+ * executes, each with one check of the vmcb02 KVM built, and once L1 repeats
+ * the same vmcb12, the hooked kvm-amd answers by replaying nestvirt's
+ * verdict (counted in both, and in the replay counters); an SMI taken in L2
  * makes the return from SMM a hooked entry of its own. Bad ioctls get
  * ENOTTY/EFAULT.
  */
@@ -66,6 +68,17 @@ static void test_entry_count_matches_vmruns(void)
 	TEST_ASSERT(after.rsm_entries == before.rsm_entries &&
 		    after.set_state_entries == before.set_state_entries,
 		    "VMRUNs counted as RSM or restored state");
+	/* L1 changes only RIP, which no rule reads: every VMRUN after the first is replayed. */
+	TEST_ASSERT(after.replayed_entries - before.replayed_entries == L2_RUNS - 1,
+		    "%llu of %d identical VMRUNs replayed, want %d",
+		    after.replayed_entries - before.replayed_entries, L2_RUNS, L2_RUNS - 1);
+	TEST_ASSERT(after.replayed_vmcb02_checks - before.replayed_vmcb02_checks == L2_RUNS - 1,
+		    "%llu of %d vmcb02 checks replayed, want %d",
+		    after.replayed_vmcb02_checks - before.replayed_vmcb02_checks, L2_RUNS,
+		    L2_RUNS - 1);
+	ksft_print_msg("%d VMRUNs: %llu entries and %llu vmcb02 checks replayed\n", L2_RUNS,
+		       after.replayed_entries - before.replayed_entries,
+		       after.replayed_vmcb02_checks - before.replayed_vmcb02_checks);
 }
 
 /* L2 stops at the host once (an SMI comes then), then exits to L1. */

@@ -62,6 +62,7 @@
 #define CMD_GP_RAX_MAXPHYADDR	4	/* VMRUN with rAX at MAXPHYADDR: #GP expected */
 #define CMD_GP_HSAVE		5	/* VMRUN with VM_HSAVE_PA zero: #GP expected */
 #define CMD_LOOP		6	/* nv_loops VMRUNs of the valid vmcb12 */
+#define CMD_LOOP_CHURN		7	/* the same, int_vector changing every VMRUN */
 
 /*
  * A change L1 applies to its valid vmcb12: each listed field is replaced by
@@ -270,8 +271,15 @@ static void nv_l1_guest_code(struct svm_test_data *svm, struct nv_idt_gate *idt)
 			GUEST_SYNC2(STAGE_RESULT, vmcb->control.exit_code);
 			break;
 		case CMD_LOOP:
+		case CMD_LOOP_CHURN:
 			for (u64 i = 0; i < nv_loops; i++) {
 				vmcb->save.rip = (u64)nv_l2_stub;
+				/*
+				 * A checked field, unused without V_IRQ: no
+				 * two VMRUNs in a row see the same vmcb12.
+				 */
+				if (nv_cmd == CMD_LOOP_CHURN)
+					vmcb->control.int_vector = i & 1;
 				run_guest(vmcb, svm->vmcb_gpa);
 				GUEST_ASSERT_EQ(vmcb->control.exit_code, SVM_EXIT_VMMCALL);
 			}

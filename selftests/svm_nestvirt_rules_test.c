@@ -11,6 +11,13 @@
  *   KVM 7.3.4 alone decides: VMEXIT_INVALID when KVM checks the rule,
  *   otherwise L2 runs (its VMMCALL exits to L1).
  *
+ * Before each row that mutates vmcb12, the valid vmcb12 runs twice in the row's modes and the
+ * second VMRUN must be answered by replay (the hooked kvm-amd repeating
+ * nestvirt's clean verdict for an identical vmcb12), so every row also
+ * proves that a vmcb12 differing from a replayable one in the row's field
+ * is checked again, not replayed. A change of modes forgets every
+ * replayable verdict (replay/...).
+ *
  * Also: the valid vmcb12 (and valid variants near the rules' edges) passes
  * in enforce mode with no counter moving; per-class modes (a class that is
  * off is neither counted nor enforced); the #GP rules of the VMRUN class
@@ -436,6 +443,39 @@ static const char *mode_name(u32 mode)
 	       mode == NESTVIRT_MODE_AUDIT ? "audit" : "off";
 }
 
+/*
+ * Runs the valid vmcb12 twice in the current modes; the second VMRUN must be
+ * a replay. Returns whether both passed and the second was replayed.
+ */
+static bool prime_replay(void)
+{
+	static const struct nv_patch valid;
+	struct observation first, second;
+	u64 replayed;
+
+	observe(&valid, &first);
+	observe(&valid, &second);
+	replayed = second.after.replayed_entries - second.before.replayed_entries;
+	if (first.exit_code == SVM_EXIT_VMMCALL && second.exit_code == SVM_EXIT_VMMCALL &&
+	    replayed == 1)
+		return true;
+	ksft_print_msg("  valid vmcb12 twice: exit codes %#lx %#lx, second replayed %lu times "
+		       "(want VMMCALL twice, once)\n", (unsigned long)first.exit_code,
+		       (unsigned long)second.exit_code, (unsigned long)replayed);
+	return false;
+}
+
+/* Whether @o was checked by nestvirt, not answered by replay. */
+static bool check_not_replayed(const struct observation *o)
+{
+	u64 replayed = o->after.replayed_entries - o->before.replayed_entries;
+
+	if (!replayed)
+		return true;
+	ksft_print_msg("  the VMRUN was answered by replay\n");
+	return false;
+}
+
 /* One row in one mode (every class in @mode): a TAP test point. */
 static void run_rule_case(const struct rule_case *rc, u32 mode)
 {
@@ -462,6 +502,8 @@ static void run_rule_case(const struct rule_case *rc, u32 mode)
 	}
 
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, mode);
+	/* A row without a mutation is the valid vmcb12 in an L1 it is not valid for. */
+	ok = rc->mut == M_NONE || prime_replay();
 	build_patch(rc->mut, &l1, &patch);
 	observe(&patch, &o);
 
@@ -469,7 +511,8 @@ static void run_rule_case(const struct rule_case *rc, u32 mode)
 		want_exit = NV_EXIT_ERR;
 	else
 		want_exit = rc->kvm == KVM_ACCEPTS ? SVM_EXIT_VMMCALL : NV_EXIT_ERR;
-	ok = check_exit(&o, want_exit);
+	ok &= check_exit(&o, want_exit);
+	ok &= check_not_replayed(&o);
 	ok &= counters_are(&o, want, nwant);
 	ok &= check_info(&o, rc->kvm == KVM_REJECTS, mode == NESTVIRT_MODE_ENFORCE);
 	ksft_test_result(ok, "%s/%s/%s (KVM %s)\n", rc->id, rc->name, mode_name(mode),
@@ -627,6 +670,41 @@ static void test_class_modes(void)
 	}
 }
 
+/*
+ * A verdict replayable under one set of modes is not replayed under the
+ * next: SVM-CTL-TLB-CONTROL violated (KVM accepts it) with the controls
+ * class off passes and is replayed; once the class is enforced, the same
+ * vmcb12 fails.
+ */
+static void test_replay_forgets_on_mode_change(void)
+{
+	int ctl_rule = nv_catalogue_index(&cat, "SVM-CTL-TLB-CONTROL");
+	struct observation off1, off2, enf;
+	struct nv_patch patch = {};
+	bool ok;
+
+	TEST_ASSERT(ctl_rule >= 0, "SVM-CTL-TLB-CONTROL missing from the catalogue");
+	nv_l1_use(&l1, 0);
+	nv_set(&patch, F_TLB_CTL, 2);
+	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
+	nestvirt_set_mode(NESTVIRT_SVM_CLASS_CONTROLS, NESTVIRT_MODE_OFF);
+	observe(&patch, &off1);
+	observe(&patch, &off2);
+	ok = check_exit(&off1, SVM_EXIT_VMMCALL) && check_exit(&off2, SVM_EXIT_VMMCALL);
+	ok &= counters_are(&off2, NULL, 0);
+	if (off2.after.replayed_entries - off2.before.replayed_entries != 1) {
+		ksft_print_msg("  the second VMRUN with the class off was not replayed\n");
+		ok = false;
+	}
+	nestvirt_set_mode(NESTVIRT_SVM_CLASS_CONTROLS, NESTVIRT_MODE_ENFORCE);
+	observe(&patch, &enf);
+	ok &= check_exit(&enf, NV_EXIT_ERR);
+	ok &= check_not_replayed(&enf);
+	ok &= counters_are(&enf, &ctl_rule, 1);
+	ok &= check_info(&enf, 0, 1);
+	ksft_test_result(ok, "replay/forgotten_when_modes_change\n");
+}
+
 static bool modes_are(const u32 *modes)
 {
 	for (u32 c = 0; c < NESTVIRT_SVM_NR_CLASSES; c++) {
@@ -762,7 +840,7 @@ int main(int argc, char *argv[])
 	nv_modes_save();
 	nv_catalogue_read(&cat);
 
-	plan = ARRAY_SIZE(valid_cases) + 2 * ARRAY_SIZE(rule_cases) + 3 + 9 + 4;
+	plan = ARRAY_SIZE(valid_cases) + 2 * ARRAY_SIZE(rule_cases) + 3 + 9 + 1 + 4;
 	ksft_print_header();
 	ksft_set_plan(plan);
 
@@ -778,6 +856,7 @@ int main(int argc, char *argv[])
 	test_rules();
 	test_vmrun_gp_rules();
 	test_class_modes();
+	test_replay_forgets_on_mode_change();
 	test_ioctl_errors();
 
 	nv_l1_destroy(&l1);

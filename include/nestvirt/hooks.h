@@ -18,7 +18,7 @@
 
 #include <linux/types.h>
 
-#define NESTVIRT_HOOK_ABI_VERSION	3
+#define NESTVIRT_HOOK_ABI_VERSION	4
 
 /* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
 #define NESTVIRT_BACKEND_SVM		1
@@ -84,6 +84,11 @@ struct nestvirt_svm_l1 {
 	__u8 reserved[6];
 };
 
+/* What L1 sees, per backend (@backend of the entry says which). */
+union nestvirt_l1 {
+	struct nestvirt_svm_l1 svm;
+};
+
 /*
  * One nested entry, as seen by the hook. @vcpu is an opaque handle: nestvirt
  * never dereferences it, it only keys per-vCPU state and passes it back to
@@ -110,9 +115,7 @@ struct nestvirt_entry {
 	__u32 kvm_verdict;	/* 0: KVM's own checks passed; else they failed */
 	__u32 backend;		/* NESTVIRT_BACKEND_*: which member of @l1 */
 	__u32 reserved;
-	union {
-		struct nestvirt_svm_l1 svm;
-	} l1;
+	union nestvirt_l1 l1;
 	const __u32 *vmcb02_intercepts;
 };
 
@@ -120,12 +123,31 @@ struct nestvirt_entry {
 #define NESTVIRT_VERDICT_ALLOW		0	/* proceed as KVM decides */
 #define NESTVIRT_VERDICT_FAIL		1	/* fail the entry, as below */
 
+/*
+ * NESTVIRT_VERDICT_F_REPLAYABLE: the entry passed every check that is on,
+ * nothing was counted but the entry itself (a VMRUN's nested entry, or a
+ * vmcb02 check), and the verdict depends on nothing but the entry's inputs
+ * (@state, @state_gpa, @l1, @vmcb02_intercepts) and nestvirt's modes. The
+ * glue may then answer the same inputs itself, without calling nestvirt,
+ * until nestvirt calls policy_changed(); it counts what it answered
+ * (replayed()).
+ */
+#define NESTVIRT_VERDICT_F_REPLAYABLE	(1U << 0)
+
 struct nestvirt_verdict {
 	__u32 action;		/* NESTVIRT_VERDICT_* */
 	__u32 rule;		/* catalogue index of the failing rule */
 	__u32 vm_instruction_error; /* VMX: VMfailValid number, 0 for an exit */
 	__u32 exit_reason;	/* VMX: 33/34; SVM: 0 (VMEXIT_INVALID) */
 	__u64 exit_qualification;
+	__u32 flags;		/* NESTVIRT_VERDICT_F_* */
+	__u32 reserved;
+};
+
+/* Checks the glue answered from a replayable verdict, since attach(). */
+struct nestvirt_replays {
+	__u64 entries;		/* nested entries (SVM: VMRUN) */
+	__u64 vmcb02_checks;	/* SVM: vmcb02 checks */
 };
 
 /* Callbacks nestvirt.ko provides; called with preemption disabled. */
@@ -144,6 +166,13 @@ struct nestvirt_target {
 	int (*attach)(const struct nestvirt_hook_ops *ops);
 	/* Returns once no hook call can still be running in nestvirt.ko. */
 	void (*detach)(const struct nestvirt_hook_ops *ops);
+	/*
+	 * nestvirt's modes changed: no verdict taken before may be replayed.
+	 * Call it after the change is visible to the hooks.
+	 */
+	void (*policy_changed)(void);
+	/* Fills @out with the checks answered by replay since attach(). */
+	void (*replayed)(struct nestvirt_replays *out);
 };
 
 #ifdef __KERNEL__

@@ -63,6 +63,12 @@
  * @set_state_entries: of @nested_entries, KVM_SET_NESTED_STATE calls.
  * @vmcb02_checks: SVM: checks of the vmcb02 KVM built for L2 (one per
  *	VMRUN or return from SMM that got that far; not in @nested_entries).
+ * @replayed_entries: of @nested_entries, VMRUNs the hooked vendor module
+ *	answered itself, with the verdict nestvirt gave the same vmcb12 (value
+ *	by value), the same VMRUN operand and L1 features, under the same modes:
+ *	a clean pass, nothing counted. Since nestvirt attached.
+ * @replayed_vmcb02_checks: of @vmcb02_checks, those answered the same way
+ *	(same vmcb12, same vmcb02 intercepts).
  * @reserved: zero.
  */
 struct nestvirt_info {
@@ -78,7 +84,9 @@ struct nestvirt_info {
 	__u64 rsm_entries;
 	__u64 set_state_entries;
 	__u64 vmcb02_checks;
-	__u64 reserved[5];
+	__u64 replayed_entries;
+	__u64 replayed_vmcb02_checks;
+	__u64 reserved[3];
 };
 
 #define NESTVIRT_GET_INFO	_IOR(NESTVIRT_IO, 0x00, struct nestvirt_info)

@@ -3,13 +3,13 @@
 //! Property tests of the SVM checks: arbitrary vmcb12 bytes, capabilities
 //! and operands never panic, give the same verdict twice, report as first
 //! failure the first rule of the full set, and depend on no byte outside
-//! `FIELDS_READ`.
+//! `FIELDS_READ` (the vmcb02 check on none outside `VMCB02_FIELDS_READ`).
 
 use nestvirt_engine::rule::{FirstFailure, RuleSet};
 use nestvirt_engine::svm::layout::VMCB_USED;
 use nestvirt_engine::svm::{
     check_vmcb02_intercepts, sample, validate, validate_vmrun, Features, Intercepts, SvmCaps,
-    SvmRule, Vmcb12, VmrunOperand, FIELDS_READ,
+    SvmRule, Vmcb12, VmrunOperand, FIELDS_READ, VMCB02_FIELDS_READ,
 };
 use proptest::prelude::*;
 
@@ -28,7 +28,11 @@ fn first(op: &VmrunOperand, v: &Vmcb12, caps: &SvmCaps, i02: &Intercepts) -> Opt
 }
 
 fn read_by_checks(at: usize) -> bool {
-    FIELDS_READ
+    in_fields(FIELDS_READ, at)
+}
+
+fn in_fields(fields: &[nestvirt_engine::svm::layout::Field], at: usize) -> bool {
+    fields
         .iter()
         .any(|f| (f.page_offset()..f.page_end()).contains(&at))
 }
@@ -87,6 +91,26 @@ proptest! {
         let _ = validate(&base, &caps, &mut a);
         let _ = check_vmcb02_intercepts(&base, &caps, &i02, &mut a);
         let _ = validate(&v, &caps, &mut b);
+        let _ = check_vmcb02_intercepts(&v, &caps, &i02, &mut b);
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn prop_vmcb02_check_reads_only_its_fields(
+        edits in proptest::collection::vec((0usize..VMCB_USED, any::<u8>()), 1..12),
+        caps in caps_strategy(),
+        i02 in any::<[u32; 6]>(),
+    ) {
+        let base = sample::vmcb12();
+        let unread: Vec<_> = edits
+            .into_iter()
+            .filter(|(at, _)| !in_fields(VMCB02_FIELDS_READ, *at))
+            .collect();
+        let v = mutated(&unread);
+        let i02 = Intercepts(i02);
+        let mut a = RuleSet::new();
+        let mut b = RuleSet::new();
+        let _ = check_vmcb02_intercepts(&base, &caps, &i02, &mut a);
         let _ = check_vmcb02_intercepts(&v, &caps, &i02, &mut b);
         prop_assert_eq!(a, b);
     }
@@ -154,4 +178,11 @@ fn test_smoke_random_pages() {
         rejected += usize::from(!a.is_empty());
     }
     assert!(rejected > 0);
+}
+
+#[test]
+fn vmcb02_fields_are_among_the_fields_read() {
+    for f in VMCB02_FIELDS_READ {
+        assert!(FIELDS_READ.contains(f), "{} not in FIELDS_READ", f.name);
+    }
 }

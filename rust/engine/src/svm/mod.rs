@@ -31,7 +31,7 @@ pub use check_controls::check_controls;
 pub use check_save::check_save;
 pub use entry::{check_entry, check_vmcb02_entry, EntryKind};
 pub use rules::{KvmCheck, RuleSource, SvmClass, SvmRule};
-pub use validate::{check_vmrun, validate, validate_vmrun, FIELDS_READ};
+pub use validate::{check_vmrun, validate, validate_vmrun, FIELDS_READ, VMCB02_FIELDS_READ};
 pub use vmcb02::{
     check_vmcb02_intercepts, l1_intercepts, required_vmcb02_intercepts, virtual_vmload_vmsave,
 };

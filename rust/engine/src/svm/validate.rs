@@ -88,3 +88,9 @@ pub const FIELDS_READ: &[Field] = &[
     save::S_CET,
     save::G_PAT,
 ];
+
+/// The vmcb12 fields [`check_vmcb02_intercepts`](super::check_vmcb02_intercepts)
+/// reads, of [`FIELDS_READ`]: what the kernel glue lays out again, from the
+/// caches KVM built vmcb02 from, for the vmcb02 check.
+pub const VMCB02_FIELDS_READ: &[Field] =
+    &[control::INTERCEPTS, control::MISC_CTL, control::MISC_CTL2];
