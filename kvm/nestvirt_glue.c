@@ -123,9 +123,14 @@ static bool nestvirt_dispatch(struct kvm_vcpu *vcpu,
 	return verdict.action == NESTVIRT_VERDICT_FAIL;
 }
 
-bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
-			     u32 state_size, u64 state_gpa, u32 source,
-			     bool kvm_ok)
+/*
+ * The entry for @state (@state_size bytes at @state_gpa in L1, NULL when
+ * there is no copy), handed to nestvirt by nestvirt_dispatch().
+ */
+static bool nestvirt_dispatch_state(struct kvm_vcpu *vcpu, const void *state,
+				    u32 state_size, u64 state_gpa, u32 source,
+				    bool kvm_ok, const u32 *vmcb02_intercepts,
+				    struct nestvirt_memo *memo)
 {
 	struct nestvirt_entry entry = {
 		.state = state,
@@ -133,9 +138,18 @@ bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
 		.state_size = state ? state_size : 0,
 		.source = source,
 		.kvm_verdict = kvm_ok ? 0 : 1,
+		.vmcb02_intercepts = vmcb02_intercepts,
 	};
 
-	return nestvirt_dispatch(vcpu, &entry, NULL);
+	return nestvirt_dispatch(vcpu, &entry, memo);
+}
+
+bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
+			     u32 state_size, u64 state_gpa, u32 source,
+			     bool kvm_ok)
+{
+	return nestvirt_dispatch_state(vcpu, state, state_size, state_gpa,
+				       source, kvm_ok, NULL, NULL);
 }
 
 /* Every memo taken before is stale from now on. */

@@ -166,15 +166,8 @@ bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
 				    &nestvirt_replays.entries))
 		return false;
 
-	struct nestvirt_entry entry = {
-		.state = img,
-		.state_gpa = vmcb12_gpa,
-		.state_size = img ? NESTVIRT_VMCB12_BYTES : 0,
-		.source = source,
-		.kvm_verdict = kvm_ok ? 0 : 1,
-	};
-
-	return nestvirt_dispatch(vcpu, &entry, memo);
+	return nestvirt_dispatch_state(vcpu, img, NESTVIRT_VMCB12_BYTES,
+				       vmcb12_gpa, source, kvm_ok, NULL, memo);
 }
 
 bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
@@ -202,15 +195,10 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 			return false;
 	}
 
-	struct nestvirt_entry entry = {
-		.state = img,
-		.state_gpa = vmcb12_gpa,
-		.state_size = img ? NESTVIRT_VMCB12_BYTES : 0,
-		.source = NESTVIRT_ENTRY_VMCB02,
-		.vmcb02_intercepts = vmcb02_intercepts,
-	};
-
-	return nestvirt_dispatch(vcpu, &entry, img ? &img->vmcb02 : NULL);
+	return nestvirt_dispatch_state(vcpu, img, NESTVIRT_VMCB12_BYTES,
+				       vmcb12_gpa, NESTVIRT_ENTRY_VMCB02, true,
+				       vmcb02_intercepts,
+				       img ? &img->vmcb02 : NULL);
 }
 
 #undef NV_FILL_INTERCEPTS
