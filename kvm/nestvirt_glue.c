@@ -18,8 +18,8 @@
  * entry with the very same inputs itself: no call into nestvirt.ko. The
  * inputs are compared value by value (the vendor glue compares the state,
  * see nestvirt_glue_svm.c), never taken from L1's hints such as VMCB clean
- * bits; a change of nestvirt's modes, an attach or a detach bumps
- * nestvirt_policy_gen, which every memo records.
+ * bits; a change of nestvirt's modes and every attach bump
+ * nestvirt_policy_gen, which every memo records (detached, no hook runs).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": nestvirt: " fmt
 
