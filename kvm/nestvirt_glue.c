@@ -173,10 +173,10 @@ static void nestvirt_replayed(struct nestvirt_replays *out)
 
 static int nestvirt_attach(const struct nestvirt_hook_ops *ops)
 {
+	int cpu;
+
 	if (!ops || !ops->nested_entry)
 		return -EPROTO;
-
-	int cpu;
 
 	guard(mutex)(&nestvirt_attach_lock);
 	if (rcu_access_pointer(nestvirt_ops))

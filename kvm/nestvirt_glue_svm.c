@@ -149,6 +149,7 @@ nestvirt_svm_image(struct vcpu_svm *svm,
 		nestvirt_svm_forget(img);
 	return img;
 }
+
 bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
 			  const struct vmcb_ctrl_area_cached *ctl,
 			  const struct vmcb_save_area_cached *save,

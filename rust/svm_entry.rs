@@ -122,12 +122,10 @@ pub(crate) fn check_vmcb02(
     apply(entry, &outcome, verdict)
 }
 
-/// Counts and traces every counted failure; an enforced one fails the
-/// entry. Returns whether there was none.
+/// Counts and traces every counted failure; an enforced one (always also
+/// counted) fails the entry. Returns whether there was none.
 fn apply(entry: &NestvirtEntry, outcome: &Outcome<SvmRule>, verdict: &mut NestvirtVerdict) -> bool {
-    let mut clean = true;
     for rule in outcome.counted.iter() {
-        clean = false;
         SVM_POLICY.count(rule);
         trace::rule_failed(
             entry,
@@ -140,7 +138,6 @@ fn apply(entry: &NestvirtEntry, outcome: &Outcome<SvmRule>, verdict: &mut Nestvi
         verdict.action = NESTVIRT_VERDICT_FAIL;
         verdict.rule = u32::try_from(rule.index()).unwrap_or(u32::MAX);
         Stats::bump(&STATS.nestvirt_rejected);
-        clean = false;
     }
-    clean
+    outcome.counted.is_empty()
 }

@@ -444,24 +444,27 @@ static const char *mode_name(u32 mode)
 }
 
 /*
- * Runs the valid vmcb12 twice in the current modes; the second VMRUN must be
- * a replay. Returns whether both passed and the second was replayed.
+ * Runs vmcb12 changed by @patch twice in the current modes: L2 must run both
+ * times and the second VMRUN must be a replay. @second, if given, gets the
+ * second observation. Returns whether all held.
  */
-static bool prime_replay(void)
+static bool runs_twice_second_replayed(const struct nv_patch *patch,
+				       struct observation *second)
 {
-	static const struct nv_patch valid;
-	struct observation first, second;
+	struct observation first, again;
 	u64 replayed;
 
-	observe(&valid, &first);
-	observe(&valid, &second);
-	replayed = second.after.replayed_entries - second.before.replayed_entries;
-	if (first.exit_code == SVM_EXIT_VMMCALL && second.exit_code == SVM_EXIT_VMMCALL &&
+	observe(patch, &first);
+	observe(patch, &again);
+	if (second)
+		*second = again;
+	replayed = again.after.replayed_entries - again.before.replayed_entries;
+	if (first.exit_code == SVM_EXIT_VMMCALL && again.exit_code == SVM_EXIT_VMMCALL &&
 	    replayed == 1)
 		return true;
-	ksft_print_msg("  valid vmcb12 twice: exit codes %#lx %#lx, second replayed %lu times "
+	ksft_print_msg("  the same vmcb12 twice: exit codes %#lx %#lx, second replayed %lu times "
 		       "(want VMMCALL twice, once)\n", (unsigned long)first.exit_code,
-		       (unsigned long)second.exit_code, (unsigned long)replayed);
+		       (unsigned long)again.exit_code, (unsigned long)replayed);
 	return false;
 }
 
@@ -503,7 +506,7 @@ static void run_rule_case(const struct rule_case *rc, u32 mode)
 
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, mode);
 	/* A row without a mutation is the valid vmcb12 in an L1 it is not valid for. */
-	ok = rc->mut == M_NONE || prime_replay();
+	ok = rc->mut == M_NONE || runs_twice_second_replayed(&(struct nv_patch){}, NULL);
 	build_patch(rc->mut, &l1, &patch);
 	observe(&patch, &o);
 
@@ -679,7 +682,7 @@ static void test_class_modes(void)
 static void test_replay_forgets_on_mode_change(void)
 {
 	int ctl_rule = nv_catalogue_index(&cat, "SVM-CTL-TLB-CONTROL");
-	struct observation off1, off2, enf;
+	struct observation off2, enf;
 	struct nv_patch patch = {};
 	bool ok;
 
@@ -688,14 +691,8 @@ static void test_replay_forgets_on_mode_change(void)
 	nv_set(&patch, F_TLB_CTL, 2);
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
 	nestvirt_set_mode(NESTVIRT_SVM_CLASS_CONTROLS, NESTVIRT_MODE_OFF);
-	observe(&patch, &off1);
-	observe(&patch, &off2);
-	ok = check_exit(&off1, SVM_EXIT_VMMCALL) && check_exit(&off2, SVM_EXIT_VMMCALL);
+	ok = runs_twice_second_replayed(&patch, &off2);
 	ok &= counters_are(&off2, NULL, 0);
-	if (off2.after.replayed_entries - off2.before.replayed_entries != 1) {
-		ksft_print_msg("  the second VMRUN with the class off was not replayed\n");
-		ok = false;
-	}
 	nestvirt_set_mode(NESTVIRT_SVM_CLASS_CONTROLS, NESTVIRT_MODE_ENFORCE);
 	observe(&patch, &enf);
 	ok &= check_exit(&enf, NV_EXIT_ERR);
