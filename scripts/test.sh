@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs every nestvirt test, installing what is missing first:
+#   0. setup: packages, kernel source and tools (scripts/setup-host.sh), before
+#      anything that needs them (the engine's layout tests read the source);
 #   1. host: the engine's cargo tests and clippy, the rule catalogue check;
 #   2. builds: test kernel, hooked kvm-amd/kvm-intel, nestvirt.ko, selftests;
 #   3. the emulated AMD KVM host (QEMU TCG): the kernel's nested selftests
@@ -46,7 +48,8 @@ add_counts() {
 host_tests() {
 	local log=$NESTVIRT_ROOT/build/results/cargo-test.log rc
 	mkdir -p "$(dirname "$log")"
-	(cd "$NESTVIRT_ROOT/rust/engine" && cargo test 2>&1) >"$log"
+	# --no-fail-fast: one failing test binary must not hide the others.
+	(cd "$NESTVIRT_ROOT/rust/engine" && KSRC=$KSRC cargo test --no-fail-fast 2>&1) >"$log"
 	rc=$?
 	grep -E '^test result|FAILED|panicked' "$log"
 	awk '/^test result:/ { p += $4; f += $6; s += $8 }
@@ -90,10 +93,14 @@ intel_host_tests() {
 		"$NESTVIRT_ROOT/build/results/intel"
 }
 
-phase "host: engine tests" host_tests
-if phase "build: kernel, modules, selftests" build_all; then
-	phase "emulated AMD host" amd_host_tests
-	phase "emulated Intel host (Bochs)" intel_host_tests
+setup() { bash "$here/setup-host.sh"; }
+
+if phase "setup: packages, source, tools" setup; then
+	phase "host: engine tests" host_tests
+	if phase "build: kernel, modules, selftests" build_all; then
+		phase "emulated AMD host" amd_host_tests
+		phase "emulated Intel host (Bochs)" intel_host_tests
+	fi
 fi
 
 echo
