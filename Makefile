@@ -7,9 +7,10 @@
 # KDIR is the tree the target kernel was built in (or its headers package:
 # /lib/modules/$(uname -r)/build). KSRC is the full source of that same
 # kernel (a distribution's linux-source): the vendor modules are rebuilt
-# from its arch/x86/kvm with kvm/patches/<version>/ applied. DKMS passes
-# both (see dkms.conf). Rust needs the compiler the kernel was built with:
-# pass RUSTC=... RUSTDOC=... BINDGEN=... as for the kernel's own make.
+# from its arch/x86/kvm with kvm/patches/<version>/ applied. DKMS runs
+# scripts/dkms-make.sh, which finds both (see dkms.conf). Rust needs the
+# compiler the kernel was built with: pass RUSTC=... RUSTDOC=... BINDGEN=...
+# as for the kernel's own make.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KSRC ?= $(KDIR)
@@ -55,5 +56,6 @@ clean:
 help:
 	@echo "make [KDIR=...] [KSRC=...]   build nestvirt.ko, kvm-amd.ko, kvm-intel.ko"
 	@echo "make modules_install          install them under updates/"
-	@echo "scripts/nestvirt-run.sh       boot the emulated KVM host and run a nested guest"
-	@echo "scripts/test-all.sh           run every test"
+	@echo "scripts/run.sh                boot the emulated KVM host, run a nested guest, show what nestvirt saw"
+	@echo "scripts/test.sh               run every test"
+	@echo "scripts/package.sh            build the nestvirt-dkms and nestvirt-tools .debs (dkms.conf)"

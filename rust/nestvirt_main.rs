@@ -43,19 +43,22 @@ module! {
     type: NestvirtModule,
     name: "nestvirt",
     authors: ["nestvirt developers"],
-    description: "Nested virtualization checks, tag mapping and state for KVM (attaches to hooked kvm-amd/kvm-intel)",
+    description: "Nested VM-entry validation for KVM (attaches to hooked kvm-amd/kvm-intel)",
     license: "GPL",
-    params: {
-        mode: u32 {
-            default: 1,
-            description: "Initial validation mode of every rule class: 0=off, 1=audit (count and trace, KVM decides), 2=enforce (fail the nested entry as the APM/SDM says). Per class at run time: NESTVIRT_SET_MODE.",
-        },
-    },
 }
 
-/// The `mode` module parameter, validated in `init`.
+extern "C" {
+    fn nestvirt_param_mode() -> u32;
+}
+
+/// The `mode` module parameter (`off`, `audit`, `enforce` or 0, 1, 2). It is
+/// declared in C (param/nestvirt_param.c), which parses and validates it
+/// before `init` runs: the `module!` macro takes only integers and bool.
 pub(crate) fn default_mode() -> Mode {
-    Mode::from_u32(module_parameters::mode.value()).unwrap_or(Mode::Audit)
+    // SAFETY: `nestvirt_param_mode` takes nothing and reads a plain integer
+    // that the parameter parser wrote before the module's init ran.
+    let raw = unsafe { nestvirt_param_mode() };
+    Mode::from_u32(raw).unwrap_or(Mode::Audit)
 }
 
 /// What `NESTVIRT_GET_INFO` reports about the attachment; set once at load.
@@ -96,13 +99,9 @@ impl kernel::InPlaceModule for NestvirtModule {
     }
 }
 
-/// Checks the `mode` parameter and applies it to every rule class.
+/// Applies the `mode` parameter to every rule class.
 fn apply_mode_param() -> Result {
-    let raw = module_parameters::mode.value();
-    let Some(mode) = Mode::from_u32(raw) else {
-        pr_err!("mode={raw} is not 0 (off), 1 (audit) or 2 (enforce)\n");
-        return Err(EINVAL);
-    };
+    let mode = default_mode();
     svm_entry::SVM_POLICY.set_mode(None, mode)?;
     pr_info!("validation mode: {}\n", mode.name());
     Ok(())

@@ -4,7 +4,8 @@
 # Build everything the emulated-host tests need, installing what is missing:
 # toolchain (setup-host.sh), test kernel and its KVM selftests
 # (build-kernel.sh), nestvirt.ko and the hooked kvm-amd/kvm-intel (make), and
-# nestvirt's selftests, also linked static for the Bochs host's initramfs.
+# nestvirt's selftests, also linked static for the Bochs host's initramfs,
+# and nestvirtctl.
 # Prints the variables the runners use, as KEY=VALUE.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +25,9 @@ timed "nestvirt.ko, hooked kvm-amd/kvm-intel" make -s -C "$NESTVIRT_ROOT" KDIR="
 	"${KMAKE_RUST[@]}" modules test-modules >&2
 timed "nestvirt selftests" make -s -C "$NESTVIRT_ROOT/selftests" KSRC="$KSRC" KBUILD="$KBUILD" \
 	OUTPUT="$NESTVIRT_ROOT/build/selftests" all static >&2
+
+timed "nestvirtctl" cargo build --quiet --release --locked \
+	--manifest-path "$NESTVIRT_ROOT/tools/nestvirtctl/Cargo.toml" >&2
 
 echo "KBUILD=$KBUILD"
 echo "NV_MODDIR=$NESTVIRT_ROOT/build/modules"

@@ -17,6 +17,10 @@ rc=0
 boot_amd_host "$KBUILD" "$NV_MODDIR" demo "$out" || rc=$?
 grep -h -E '^(ok|not ok)|nestvirt|L1 ran' "$out/logs/demo.nestvirt_demo.log" "$out/results.tap" 2>/dev/null |
 	grep -v '^#' || true
+echo "--- nestvirtctl status (in the emulated host, after the demo):"
+cat "$out/logs/demo.nestvirtctl_status.log" 2>/dev/null || true
+echo "--- nestvirtctl rules --failed:"
+cat "$out/logs/demo.nestvirtctl_rules_failed.log" 2>/dev/null || true
 echo "--- kernel log (nestvirt, kvm_amd):"
 grep -E '\] (nestvirt|kvm_amd): ' "$out/dmesg.txt" 2>/dev/null || echo "(no kernel log: see $out/console.log)"
 grep -q '^not ok' "$out/results.tap" 2>/dev/null && exit 1

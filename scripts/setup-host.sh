@@ -55,6 +55,7 @@ BOOKWORM_PKGS=(
 	busybox-static
 	bochs bochs-term bochsbios seabios syslinux syslinux-common mtools dosfstools
 	bsdextrautils uuid-dev
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian patch
 )
 
 install_packages() {

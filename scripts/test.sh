@@ -4,11 +4,15 @@
 # Runs every nestvirt test, installing what is missing first:
 #   0. setup: packages, kernel source and tools (scripts/setup-host.sh), before
 #      anything that needs them (the engine's layout tests read the source);
-#   1. host: the engine's cargo tests and clippy, the rule catalogue check;
-#   2. builds: test kernel, hooked kvm-amd/kvm-intel, nestvirt.ko, selftests;
+#   1. host: the engine's and nestvirtctl's cargo tests and clippy, the rule
+#      catalogue check;
+#   2. builds: test kernel, hooked kvm-amd/kvm-intel, nestvirt.ko, selftests,
+#      nestvirtctl; then the Debian packages (lintian) and a DKMS build and
+#      install of them for the test kernel;
 #   3. the emulated AMD KVM host (QEMU TCG): the kernel's nested selftests
 #      with the stock kvm-amd and again with nestvirt attached (same results
-#      required), then nestvirt's own selftests;
+#      required), then nestvirt's own selftests, nestvirtctl against counters
+#      the selftests know, and the modules DKMS installed (modprobe);
 #   4. the emulated Intel KVM host (Bochs 2.7, VMX): the kernel's nested VMX
 #      selftests with the stock kvm-intel and again with nestvirt attached,
 #      then nestvirt's VMX selftests.
@@ -45,21 +49,28 @@ add_counts() {
 	total_pass=$((total_pass + $1)) total_fail=$((total_fail + $2)) total_skip=$((total_skip + $3))
 }
 
-host_tests() {
-	local log=$NESTVIRT_ROOT/build/results/cargo-test.log rc
+# cargo_tests LABEL DIR: a crate's tests (one failing test binary must not
+# hide the others), clippy and rustfmt; prints "LABEL: N passed, ..." and adds
+# the counts.
+cargo_tests() {
+	local label=$1 dir=$2 log=$NESTVIRT_ROOT/build/results/cargo-test-$1.log rc
 	mkdir -p "$(dirname "$log")"
-	# --no-fail-fast: one failing test binary must not hide the others.
-	(cd "$NESTVIRT_ROOT/rust/engine" && KSRC=$KSRC cargo test --no-fail-fast 2>&1) >"$log"
+	(cd "$dir" && KSRC=$KSRC cargo test --no-fail-fast 2>&1) >"$log"
 	rc=$?
 	grep -E '^test result|FAILED|panicked' "$log"
-	awk '/^test result:/ { p += $4; f += $6; s += $8 }
-		END { printf "engine: %d passed, %d failed, %d skipped\n", p, f, s }' "$log" | tee -a "$log"
+	awk -v label="$label" '/^test result:/ { p += $4; f += $6; s += $8 }
+		END { printf "%s: %d passed, %d failed, %d skipped\n", label, p, f, s }' "$log" | tee -a "$log"
 	add_counts "$log"
 	[ $rc = 0 ] || return 1
-	(cd "$NESTVIRT_ROOT/rust/engine" && cargo clippy --quiet --all-targets -- -D warnings &&
-		cargo fmt --check) &&
-		rustfmt --check "$NESTVIRT_ROOT"/rust/*.rs &&
-		"$here/check-rules-doc.sh"
+	(cd "$dir" && cargo clippy --quiet --all-targets -- -D warnings && cargo fmt --check)
+}
+
+host_tests() {
+	local rc=0
+	cargo_tests engine "$NESTVIRT_ROOT/rust/engine" || rc=1
+	cargo_tests nestvirtctl "$NESTVIRT_ROOT/tools/nestvirtctl" || rc=1
+	rustfmt --check "$NESTVIRT_ROOT"/rust/*.rs && "$here/check-rules-doc.sh" || rc=1
+	return $rc
 }
 
 build_all() {
@@ -83,9 +94,21 @@ emulated_host() {
 	return "$rc"
 }
 
+# The Debian packages (built and linted), then DKMS building nestvirt for
+# the test kernel from the installed packages; sets NV_DKMS_ROOT for the
+# emulated host's dkms suite.
+packages() {
+	bash "$here/package.sh" && NV_DKMS_ROOT=$(bash "$here/dkms-check.sh" "$KBUILD")
+}
+
 amd_host_tests() {
-	emulated_host emulated-amd boot_amd_host "$KBUILD" "$NV_MODDIR" \
-		"stock attached nestvirt" "$NESTVIRT_ROOT/build/results/amd"
+	local rc=0
+	NV_DKMS_ROOT=$NV_DKMS_ROOT emulated_host emulated-amd boot_amd_host "$KBUILD" "$NV_MODDIR" \
+		"stock attached nestvirt nestvirtctl${NV_DKMS_ROOT:+ dkms}" \
+		"$NESTVIRT_ROOT/build/results/amd" || rc=1
+	# The dkms suite ran the packaged nestvirtctl; leave the machine as found.
+	dpkg --purge nestvirt-dkms nestvirt-tools >/dev/null 2>&1
+	return $rc
 }
 
 intel_host_tests() {
@@ -98,6 +121,8 @@ setup() { bash "$here/setup-host.sh"; }
 if phase "setup: packages, source, tools" setup; then
 	phase "host: engine tests" host_tests
 	if phase "build: kernel, modules, selftests" build_all; then
+		NV_DKMS_ROOT=
+		phase "packages: .deb, lintian, DKMS" packages
 		phase "emulated AMD host" amd_host_tests
 		phase "emulated Intel host (Bochs)" intel_host_tests
 	fi

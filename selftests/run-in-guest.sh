@@ -10,7 +10,11 @@
 #   NV_MODDIR    dir with nestvirt.ko, kvm-amd.ko (hooked)
 #   NV_KSELFTEST dir with the kernel's KVM selftest binaries (x86/...)
 #   NV_TESTS     dir with nestvirt's selftest binaries
-#   NV_SUITES    space-separated: stock attached nestvirt demo bench
+#   NV_CTL       nestvirtctl binary (the one built in the work tree)
+#   NV_DKMS_ROOT root of a module tree (lib/modules/<release>) holding the
+#                test kernel's modules and what `dkms install` put under
+#                updates/dkms (suite dkms)
+#   NV_SUITES    space-separated: stock attached nestvirt nestvirtctl dkms demo bench
 #                (bench is not in the default run: it takes minutes under TCG;
 #                boot_amd_host KBUILD MODDIR bench OUTDIR runs it alone, its
 #                figures land in OUTDIR/logs/bench.svm_nestvirt_bench.log)
@@ -68,7 +72,7 @@ load_kvm_core() {
 load_stock_kvm_amd() { insmod "$NV_KBUILD/arch/x86/kvm/kvm-amd.ko" nested=1; }
 load_hooked_kvm_amd() { insmod "$NV_MODDIR/kvm-amd.ko" nested=1; }
 load_nestvirt() { insmod "$NV_MODDIR/nestvirt.ko" "$@"; }
-load_nestvirt_enforcing() { load_nestvirt mode=2; }
+load_nestvirt_enforcing() { load_nestvirt mode=enforce; }
 unload_kvm_amd() { rmmod kvm_amd; }
 
 # refuses ERRNO-TEXT DMESG-TEXT INSMOD-ARGS...: loading must fail with that
@@ -100,8 +104,25 @@ nestvirt_refuses_foreign_hook_abi() {
 	rmmod nestvirt_fake_target && return $rc
 }
 nestvirt_refuses_bad_mode() {
-	refuses "Invalid parameters" "mode=7 is not 0 (off), 1 (audit) or 2 (enforce)" \
-		"$NV_MODDIR/nestvirt.ko" mode=7
+	refuses "Invalid parameters" "mode=7 is not off, audit or enforce (or 0, 1, 2)" \
+		"$NV_MODDIR/nestvirt.ko" mode=7 &&
+	refuses "Invalid parameters" "mode=strict is not off, audit or enforce (or 0, 1, 2)" \
+		"$NV_MODDIR/nestvirt.ko" mode=strict
+}
+# modinfo documents the names; each name and number loads with that mode.
+nestvirt_mode_names() {
+	local m want
+	modinfo -p "$NV_MODDIR/nestvirt.ko" | grep -x 'mode:.*off, audit .*or enforce .*0, 1, 2 also accepted.*' ||
+		{ echo "modinfo does not document mode's names:"; modinfo -p "$NV_MODDIR/nestvirt.ko"; return 1; }
+	for m in off audit enforce 0 1 2; do
+		case $m in off|0) want=off ;; audit|1) want=audit ;; *) want=enforce ;; esac
+		insmod "$NV_MODDIR/nestvirt.ko" mode=$m || return 1
+		grep -qx "$want" /sys/module/nestvirt/parameters/mode ||
+			{ echo "mode=$m: sysfs says $(cat /sys/module/nestvirt/parameters/mode)"; rmmod nestvirt; return 1; }
+		dmesg | tail -n 3 | grep -q "validation mode: $want" ||
+			{ echo "mode=$m: no 'validation mode: $want' in dmesg"; rmmod nestvirt; return 1; }
+		rmmod nestvirt || return 1
+	done
 }
 
 kernel_selftests() {
@@ -121,6 +142,106 @@ nestvirt_selftests() {
 		run_test nestvirt "$t" pass "" "$NV_TESTS/$t"
 	done
 }
+
+# nestvirtctl against counters a selftest knows: a fresh nestvirt (counters
+# at zero) sees exactly nestvirt_demo's 1000 VMRUNs, 999 of them replayed.
+ctl() { "$NV_CTL" "$@"; }
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+fresh_nestvirt() { rmmod nestvirt 2>/dev/null; load_nestvirt "$@"; }
+ctl_status_counts_demo() {
+	local js
+	fresh_nestvirt mode=audit || return 1
+	"$NV_TESTS/nestvirt_demo" || return 1
+	ctl status || return 1
+	js=$(ctl --json status) || return 1
+	echo "$js"
+	[ "$(echo "$js" | json_field backend)" = svm ] &&
+	[ "$(echo "$js" | json_field nested_entries)" = 1000 ] &&
+	[ "$(echo "$js" | json_field replayed_entries)" = 999 ] &&
+	[ "$(echo "$js" | json_field vmcb02_checks)" = 1000 ] &&
+	[ "$(echo "$js" | json_field kvm_rejected)" = 0 ] &&
+	[ "$(echo "$js" | json_field nestvirt_rejected)" = 0 ] &&
+	[ "$(echo "$js" | json_field default_mode)" = audit ]
+}
+# watch's deltas, summed over its intervals, are the demo's 1000 VMRUNs.
+ctl_watch_sums_deltas() {
+	local sum
+	fresh_nestvirt || return 1
+	ctl --json watch --interval 0.25 --count 40 >"$out/logs/watch.jsonl" &
+	sleep 1
+	"$NV_TESTS/nestvirt_demo" >/dev/null || return 1
+	wait $! || return 1
+	sum=$(python3 -c 'import json,sys
+print(sum(json.loads(l)["nested_entries"] for l in open(sys.argv[1]) if l.strip()))' "$out/logs/watch.jsonl")
+	echo "sum of nested_entries deltas: $sum"
+	[ "$sum" = 1000 ]
+}
+# mode sets one class or all; GET_MODE (through status) agrees; a bad class
+# is a usage error that changes nothing.
+ctl_mode_round_trip() {
+	local js
+	fresh_nestvirt mode=audit || return 1
+	ctl mode controls enforce || return 1
+	js=$(ctl --json status) || return 1
+	echo "$js" | python3 -c 'import json,sys
+c = {x["name"]: x["mode"] for x in json.load(sys.stdin)["classes"]}
+print(c)
+assert c["controls"] == "enforce", c
+assert all(m == "audit" for n, m in c.items() if n != "controls"), c' || return 1
+	ctl mode no_such_class off && { echo "a bad class was accepted"; return 1; }
+	ctl mode all off || return 1
+	ctl --json status | python3 -c 'import json,sys
+c = [x["mode"] for x in json.load(sys.stdin)["classes"]]
+assert c and all(m == "off" for m in c), c'
+}
+# rules lists the whole SVM catalogue; after the rules test (audit and
+# enforce), --failed lists exactly the rules whose counter is nonzero.
+ctl_rules_after_rules_test() {
+	local js svm_rules
+	# The catalogue page is generated from the engine (check-rules-doc.sh).
+	svm_rules=$(grep -c '^   \* - ``SVM-' "$(dirname "$0")/../Documentation/nestvirt/rules.rst")
+	fresh_nestvirt mode=audit || return 1
+	"$NV_TESTS/svm_nestvirt_rules_test" >/dev/null
+	ctl rules --failed || return 1
+	js=$(ctl --json rules) || return 1
+	echo "$js" | python3 -c 'import json,sys
+rules = json.load(sys.stdin)
+failed = [r for r in rules if r["failures"] > 0]
+print(len(rules), "rules,", len(failed), "failed")
+assert len(rules) == int(sys.argv[1]), len(rules)
+assert len(failed) > 10, failed
+assert all(r["id"].startswith("SVM-") for r in rules)' "$svm_rules" || return 1
+	[ "$(ctl --json rules --failed | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = \
+	  "$(echo "$js" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["failures"]))')" ]
+}
+# Each error its exit code: 3 no device, 4 permission denied.
+ctl_errors() {
+	local rc
+	rmmod nestvirt || return 1
+	ctl status; rc=$?
+	[ $rc = 3 ] || { echo "without the module: exit $rc, want 3"; return 1; }
+	load_nestvirt || return 1
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$NV_CTL" status; rc=$?
+	[ $rc = 4 ] || { echo "as nobody: exit $rc, want 4"; return 1; }
+}
+
+# DKMS: the modules `dkms install` put under updates/dkms are the ones
+# modprobe picks, and they work: attach, and the kernel's selftests.
+dkms_modprobe() { modprobe -d "$NV_DKMS_ROOT" "$@"; }
+dkms_prefers_updates() {
+	local m path
+	for m in kvm_amd kvm_intel nestvirt; do
+		path=$(modinfo -b "$NV_DKMS_ROOT" -n $m) || return 1
+		echo "$m: $path"
+		case $path in */updates/dkms/*) ;; *) echo "$m is not the DKMS one"; return 1 ;; esac
+	done
+}
+dkms_loads() {
+	dkms_modprobe kvm_amd nested=1 &&
+	dkms_modprobe nestvirt mode=enforce &&
+	/usr/bin/nestvirtctl status | grep -q 'backend: *svm'
+}
+dkms_unload() { rmmod nestvirt && rmmod kvm_amd; }
 
 no_oops() { ! dmesg | grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace' ; }
 
@@ -143,6 +264,7 @@ for suite in $NV_SUITES; do
 		# Enforce mode: a valid guest must never be rejected.
 		check attached load_hooked_kvm_amd load_hooked_kvm_amd
 		check attached nestvirt_refuses_bad_mode nestvirt_refuses_bad_mode
+		check attached nestvirt_mode_names nestvirt_mode_names
 		check attached nestvirt_attaches_enforcing load_nestvirt_enforcing
 		kernel_selftests attached
 		;;
@@ -156,14 +278,39 @@ for suite in $NV_SUITES; do
 			check bench load_hooked_kvm_amd load_hooked_kvm_amd
 		run_test bench svm_nestvirt_bench pass "" "$NV_TESTS/svm_nestvirt_bench"
 		;;
+	nestvirtctl)
+		# Needs the hooked kvm_amd: loads it when no suite did.
+		grep -q '^kvm_amd ' /proc/modules ||
+			check nestvirtctl load_hooked_kvm_amd load_hooked_kvm_amd
+		check nestvirtctl status_counts_demo ctl_status_counts_demo
+		check nestvirtctl watch_sums_deltas ctl_watch_sums_deltas
+		check nestvirtctl mode_round_trip ctl_mode_round_trip
+		check nestvirtctl rules_after_rules_test ctl_rules_after_rules_test
+		check nestvirtctl errors ctl_errors
+		rmmod nestvirt 2>/dev/null
+		;;
+	dkms)
+		# The vendor module of the earlier suites goes first.
+		rmmod nestvirt 2>/dev/null
+		grep -q '^kvm_amd ' /proc/modules && unload_kvm_amd
+		check dkms prefers_updates dkms_prefers_updates
+		check dkms modprobe_attaches dkms_loads
+		kernel_selftests dkms
+		run_test dkms nestvirt_info_test pass "" "$NV_TESTS/nestvirt_info_test"
+		check dkms unload dkms_unload
+		;;
 	demo)
 		check demo load_hooked_kvm_amd load_hooked_kvm_amd
 		check demo nestvirt_attaches load_nestvirt
 		run_test demo nestvirt_demo pass "" "$NV_TESTS/nestvirt_demo"
+		check demo nestvirtctl_status ctl status
+		check demo nestvirtctl_rules_failed ctl rules --failed
 		;;
 	esac
 done
 check host no_oops_or_warnings no_oops
 emit "1..$n"
 dmesg >"$out/dmesg.txt"
+# The host's sign that this script ran to its end (see qemu-host.sh).
+echo complete >"$out/run-complete"
 sync

@@ -360,7 +360,9 @@ fn ksrc_header() -> String {
     let ksrc = std::env::var("KSRC").unwrap_or_else(|_| "/var/cache/nestvirt/linux-7.3".into());
     let path = format!("{ksrc}/arch/x86/include/asm/svm.h");
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("cannot read {path}: {e}; set KSRC to a Linux 7.3 source tree to check the vmcb layout")
+        panic!(
+            "cannot read {path}: {e}; set KSRC to a Linux 7.3 source tree to check the vmcb layout"
+        )
     })
 }
 

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! nestvirtctl: the userspace tool of the nestvirt kernel module.
+//!
+//! The binary `nestvirtctl` parses its command line with [`cli`] and runs
+//! [`run`]; `nestvirtctl-mangen` renders the man page from the same
+//! [`cli::command`]. The commands reach the device through
+//! [`device::Nestvirt`]; what they print is built by the pure functions of
+//! [`report`] and [`watch`].
+
+#![deny(unsafe_code, clippy::undocumented_unsafe_blocks)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod cli;
+pub mod device;
+pub mod error;
+pub mod model;
+pub mod report;
+pub mod uapi;
+pub mod watch;
+
+use crate::cli::{Cli, Command};
+use crate::device::{read_info, read_rules, Device, Nestvirt};
+use crate::error::{errno_failure, output_failure, usage, Exit, Failure, Op};
+use crate::model::{names, parse_mode_words, Backend, ClassArg, ModeRequest};
+use crate::report::{filter_rules, json, rule_rows, rules_table, ClassMode, Modes, Status};
+use crate::uapi::{NestvirtInfo, NESTVIRT_CLASS_ALL};
+use crate::watch::{interval, Clock, Sample, Ticker};
+use rustix::io::Errno;
+use std::io::{ErrorKind, Write};
+use std::time::Duration;
+
+/// Runs the command line `cli` on the device it names, printing to `out`.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    let write = matches!(&cli.command, Command::Mode { words } if !words.is_empty());
+    let mut dev = Device::open(&cli.device, write)?;
+    let interval = match &cli.command {
+        Command::Watch { interval, .. } => *interval,
+        _ => Duration::ZERO,
+    };
+    run_command(&mut dev, cli, out, &mut Clock::new(interval))
+}
+
+/// Runs `cli`'s command on `dev`; `watch` waits on `ticker`.
+pub fn run_command(
+    dev: &mut dyn Nestvirt,
+    cli: &Cli,
+    out: &mut dyn Write,
+    ticker: &mut dyn Ticker,
+) -> Result<(), Failure> {
+    let info = read_info(dev)?;
+    match &cli.command {
+        Command::Status => status(dev, &info, cli.json, out),
+        Command::Rules { failed, class } => rules(dev, &info, *failed, class, cli.json, out),
+        Command::Mode { words } => {
+            let request =
+                parse_mode_words(words).map_err(|m| usage(m, "see nestvirtctl mode --help"))?;
+            mode(dev, &info, &request, cli.json, out)
+        }
+        Command::Watch { count, .. } => watch(dev, *count, cli.json, ticker, out),
+    }
+}
+
+/// Writes `text` to `out`. A closed pipe (`nestvirtctl watch | head`) ends
+/// the command quietly, with success.
+fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Err(Failure::new(Exit::Ok, "", "")),
+        Err(e) => Err(output_failure(&e)),
+    }
+}
+
+/// The mode of every class of `backend`; `None` for a class whose mode the
+/// backend cannot tell (`EOPNOTSUPP`).
+fn class_modes(dev: &mut dyn Nestvirt, backend: Backend) -> Result<Vec<ClassMode>, Failure> {
+    backend
+        .classes()
+        .iter()
+        .map(|&(_, class)| match dev.get_mode(class) {
+            Ok(mode) => Ok(ClassMode::new(backend, class, Some(mode))),
+            Err(Errno::OPNOTSUPP) => Ok(ClassMode::new(backend, class, None)),
+            Err(e) => Err(errno_failure(Op::GetMode, dev.path(), e)),
+        })
+        .collect()
+}
+
+/// The backend, or the failure of a nestvirt attached to nothing.
+fn attached(dev: &dyn Nestvirt, info: &NestvirtInfo, op: Op) -> Result<Backend, Failure> {
+    match Backend::from_abi(info.backend) {
+        Backend::None => Err(errno_failure(op, dev.path(), Errno::NODEV)),
+        backend => Ok(backend),
+    }
+}
+
+/// The class number `class` names on `backend` (`None`: all).
+fn resolve(class: &ClassArg, backend: Backend) -> Result<Option<u32>, Failure> {
+    class.resolve(backend).map_err(|m| {
+        usage(
+            m,
+            format!(
+                "the classes of {} are: {}",
+                backend.name(),
+                names(backend.classes())
+            ),
+        )
+    })
+}
+
+/// `nestvirtctl status`.
+fn status(
+    dev: &mut dyn Nestvirt,
+    info: &NestvirtInfo,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let classes = class_modes(dev, Backend::from_abi(info.backend))?;
+    let status = Status::new(info, classes);
+    emit(
+        out,
+        &if as_json {
+            json(&status)
+        } else {
+            status.text()
+        },
+    )
+}
+
+/// `nestvirtctl rules`.
+fn rules(
+    dev: &mut dyn Nestvirt,
+    info: &NestvirtInfo,
+    failed: bool,
+    class: &Option<ClassArg>,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let backend = attached(dev, info, Op::GetRule)?;
+    let class = match class {
+        Some(c) => resolve(c, backend)?,
+        None => None,
+    };
+    let raw = read_rules(dev).map_err(|e| errno_failure(Op::GetRule, dev.path(), e))?;
+    let modes = class_modes(dev, backend)?;
+    let rows = filter_rules(rule_rows(backend, &raw, &modes), failed, class);
+    emit(
+        out,
+        &if as_json {
+            json(&rows)
+        } else {
+            rules_table(&rows)
+        },
+    )
+}
+
+/// `nestvirtctl mode`.
+fn mode(
+    dev: &mut dyn Nestvirt,
+    info: &NestvirtInfo,
+    request: &ModeRequest,
+    as_json: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let backend = attached(dev, info, Op::GetMode)?;
+    if let ModeRequest::Set { class, mode } = request {
+        let class = resolve(class, backend)?.unwrap_or(NESTVIRT_CLASS_ALL);
+        dev.set_mode(class, mode.abi())
+            .map_err(|e| errno_failure(Op::SetMode, dev.path(), e))?;
+    }
+    // Unlike status, the modes are all this command shows: not being able
+    // to read them is a failure.
+    let classes = backend
+        .classes()
+        .iter()
+        .map(|&(_, class)| {
+            dev.get_mode(class)
+                .map(|m| ClassMode::new(backend, class, Some(m)))
+                .map_err(|e| errno_failure(Op::GetMode, dev.path(), e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let modes = Modes {
+        backend: backend.name(),
+        classes,
+    };
+    emit(out, &if as_json { json(&modes) } else { modes.text() })
+}
+
+/// One sample: the info counters and, where the backend gives them, the
+/// rules.
+fn sample(dev: &mut dyn Nestvirt) -> Result<Sample, Failure> {
+    let info = read_info(dev)?;
+    let rules = match read_rules(dev) {
+        Ok(rules) => rules,
+        // Not attached or the VMX catalogue: counters only.
+        Err(Errno::NODEV | Errno::OPNOTSUPP) => Vec::new(),
+        Err(e) => return Err(errno_failure(Op::GetRule, dev.path(), e)),
+    };
+    Ok(Sample::new(&info, &rules))
+}
+
+/// `nestvirtctl watch`.
+fn watch(
+    dev: &mut dyn Nestvirt,
+    count: Option<u64>,
+    as_json: bool,
+    ticker: &mut dyn Ticker,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let mut prev = sample(dev)?;
+    if !as_json {
+        emit(
+            out,
+            &format!(
+                "watching {} (backend {}): deltas per interval, Ctrl-C to stop\n",
+                dev.path().display(),
+                prev.backend.name()
+            ),
+        )?;
+    }
+    let mut number = 0u64;
+    while count.is_none_or(|c| number < c) {
+        let elapsed = ticker.wait();
+        let cur = sample(dev)?;
+        number += 1;
+        let d = interval(number, elapsed, &prev, &cur);
+        emit(out, &if as_json { d.json_line() } else { d.text() })?;
+        prev = cur;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::{info, rule};
+    use crate::uapi::{NestvirtRule, NESTVIRT_ABI_VERSION};
+    use std::path::Path;
+
+    /// A fake `/dev/nestvirt`: an SVM or VMX backend with modes and rules;
+    /// every GET_INFO adds 10 nested entries and one failure to rule 1.
+    struct Fake {
+        info: NestvirtInfo,
+        modes: Vec<u32>,
+        rules: Vec<NestvirtRule>,
+        calls: Vec<String>,
+        fail: Option<(&'static str, Errno)>,
+    }
+
+    impl Fake {
+        fn svm() -> Self {
+            Self {
+                info: info(),
+                modes: vec![1; 6],
+                rules: vec![
+                    rule(0, 0, "SVM-VMRUN-CPL", 0),
+                    rule(1, 1, "SVM-SAVE-EFER-SVME", 4),
+                    rule(2, 2, "SVM-CTRL-ASID", 0),
+                ],
+                calls: vec![],
+                fail: None,
+            }
+        }
+
+        fn vmx() -> Self {
+            let mut f = Self::svm();
+            f.info.backend = 2;
+            f.rules.clear();
+            f
+        }
+
+        fn check(&mut self, call: &str) -> Result<(), Errno> {
+            self.calls.push(call.to_string());
+            match self.fail {
+                Some((name, e)) if call.starts_with(name) => Err(e),
+                _ => Ok(()),
+            }
+        }
+
+        fn is_vmx(&self) -> bool {
+            self.info.backend == 2
+        }
+    }
+
+    impl Nestvirt for Fake {
+        fn path(&self) -> &Path {
+            Path::new("/dev/fake")
+        }
+        fn info(&mut self) -> Result<NestvirtInfo, Errno> {
+            self.check("info")?;
+            let now = self.info;
+            self.info.nested_entries += 10;
+            if let Some(r) = self.rules.get_mut(1) {
+                r.failures += 1;
+            }
+            Ok(now)
+        }
+        fn get_mode(&mut self, class: u32) -> Result<u32, Errno> {
+            self.check(&format!("get_mode {class}"))?;
+            if self.is_vmx() {
+                return Err(Errno::OPNOTSUPP);
+            }
+            self.modes.get(class as usize).copied().ok_or(Errno::INVAL)
+        }
+        fn set_mode(&mut self, class: u32, mode: u32) -> Result<(), Errno> {
+            self.check(&format!("set_mode {class} {mode}"))?;
+            if self.is_vmx() {
+                return Err(Errno::OPNOTSUPP);
+            }
+            if class == NESTVIRT_CLASS_ALL {
+                self.modes.iter_mut().for_each(|m| *m = mode);
+            } else {
+                *self.modes.get_mut(class as usize).ok_or(Errno::INVAL)? = mode;
+            }
+            Ok(())
+        }
+        fn rule(&mut self, index: u32) -> Result<NestvirtRule, Errno> {
+            self.check(&format!("rule {index}"))?;
+            if self.is_vmx() {
+                return Err(Errno::OPNOTSUPP);
+            }
+            self.rules.get(index as usize).copied().ok_or(Errno::NOENT)
+        }
+    }
+
+    /// A ticker that does not wait.
+    struct Instant1;
+    impl Ticker for Instant1 {
+        fn wait(&mut self) -> Duration {
+            Duration::from_secs(1)
+        }
+    }
+
+    fn exec(dev: &mut Fake, args: &[&str]) -> (Result<(), Failure>, String) {
+        let cli = cli::parse_args(std::iter::once("nestvirtctl").chain(args.iter().copied()))
+            .expect("test command line");
+        let mut out = Vec::new();
+        let r = run_command(dev, &cli, &mut out, &mut Instant1);
+        (r, String::from_utf8(out).expect("utf-8 output"))
+    }
+
+    #[test]
+    fn status_reads_every_class_mode() {
+        let mut dev = Fake::svm();
+        dev.modes[4] = 2;
+        let (r, out) = exec(&mut dev, &["status"]);
+        assert_eq!(r, Ok(()));
+        assert!(out.contains("  int_ctl                 enforce\n"), "{out}");
+        assert_eq!(
+            dev.calls,
+            [
+                "info",
+                "get_mode 0",
+                "get_mode 1",
+                "get_mode 2",
+                "get_mode 3",
+                "get_mode 4",
+                "get_mode 5"
+            ]
+        );
+    }
+
+    #[test]
+    fn status_on_vmx_does_not_fail() {
+        let mut dev = Fake::vmx();
+        let (r, out) = exec(&mut dev, &["status", "--json"]);
+        assert_eq!(r, Ok(()));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["backend"], "vmx");
+        assert_eq!(v["classes"].as_array().unwrap().len(), 4);
+        assert!(v["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["mode"].is_null()));
+        let (r, out) = exec(&mut Fake::vmx(), &["status"]);
+        assert_eq!(r, Ok(()));
+        assert!(
+            out.contains("  controls                not wired yet\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn status_of_a_detached_nestvirt_asks_no_mode() {
+        let mut dev = Fake::svm();
+        dev.info.backend = 0;
+        let (r, out) = exec(&mut dev, &["status"]);
+        assert_eq!(r, Ok(()));
+        assert!(out.contains("none (not attached)"));
+        assert_eq!(dev.calls, ["info"]);
+    }
+
+    #[test]
+    fn an_abi_mismatch_or_enotty_fails_with_7() {
+        let mut dev = Fake::svm();
+        dev.info.abi_version = NESTVIRT_ABI_VERSION + 1;
+        let (r, out) = exec(&mut dev, &["status"]);
+        assert_eq!(r.unwrap_err().exit.code(), 7);
+        assert!(out.is_empty());
+        let mut dev = Fake::svm();
+        dev.fail = Some(("info", Errno::NOTTY));
+        assert_eq!(exec(&mut dev, &["rules"]).0.unwrap_err().exit.code(), 7);
+    }
+
+    #[test]
+    fn rules_enumerate_until_enoent_and_filter() {
+        let mut dev = Fake::svm();
+        let (r, out) = exec(&mut dev, &["rules"]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(out.lines().count(), 4, "{out}");
+        assert!(out.contains("SVM-CTRL-ASID"));
+        assert!(dev.calls.contains(&"rule 3".to_string()));
+        assert!(!dev.calls.contains(&"rule 4".to_string()));
+
+        let (r, out) = exec(&mut Fake::svm(), &["rules", "--failed", "--json"]);
+        assert_eq!(r, Ok(()));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1);
+        assert_eq!(v[0]["id"], "SVM-SAVE-EFER-SVME");
+        assert_eq!(v[0]["class_name"], "save");
+        assert_eq!(v[0]["mode"], "audit");
+        assert_eq!(v[0]["failures"], 5);
+
+        let (_, out) = exec(
+            &mut Fake::svm(),
+            &["rules", "--class", "CONTROLS", "--json"],
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 1);
+        assert_eq!(v[0]["id"], "SVM-CTRL-ASID");
+    }
+
+    #[test]
+    fn rules_with_a_class_the_backend_lacks_is_a_usage_error() {
+        let mut dev = Fake::svm();
+        let err = exec(&mut dev, &["rules", "--class", "host-state"])
+            .0
+            .unwrap_err();
+        assert_eq!(err.exit.code(), 2);
+        assert_eq!(err.message, "svm has no class host_state");
+        assert!(err.hint.contains("vmrun, save, controls"), "{}", err.hint);
+        assert_eq!(dev.calls, ["info"]);
+    }
+
+    #[test]
+    fn rules_on_vmx_and_detached_fail_with_6_and_5() {
+        let err = exec(&mut Fake::vmx(), &["rules"]).0.unwrap_err();
+        assert_eq!(err.exit.code(), 6);
+        assert_eq!(
+            err.message,
+            "the VMX catalogue is not wired to kvm-intel yet"
+        );
+        let mut dev = Fake::svm();
+        dev.info.backend = 0;
+        assert_eq!(exec(&mut dev, &["rules"]).0.unwrap_err().exit.code(), 5);
+    }
+
+    #[test]
+    fn mode_sets_one_class_or_all_and_prints_the_result() {
+        let mut dev = Fake::svm();
+        let (r, out) = exec(&mut dev, &["mode", "int-ctl", "enforce"]);
+        assert_eq!(r, Ok(()));
+        assert!(
+            dev.calls.contains(&"set_mode 4 2".to_string()),
+            "{:?}",
+            dev.calls
+        );
+        assert_eq!(dev.modes, [1, 1, 1, 1, 2, 1]);
+        assert!(out.contains("int_ctl   enforce\n"), "{out}");
+        assert!(out.contains("save      audit\n"), "{out}");
+
+        let mut dev = Fake::svm();
+        let (r, out) = exec(&mut dev, &["mode", "0", "--json"]);
+        assert_eq!(r, Ok(()));
+        assert!(dev
+            .calls
+            .contains(&format!("set_mode {NESTVIRT_CLASS_ALL} 0")));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["backend"], "svm");
+        assert!(v["classes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["mode"] == "off"));
+
+        let mut dev = Fake::svm();
+        let (r, _) = exec(&mut dev, &["mode"]);
+        assert_eq!(r, Ok(()));
+        assert!(!dev.calls.iter().any(|c| c.starts_with("set_mode")));
+    }
+
+    #[test]
+    fn mode_failures() {
+        let mut dev = Fake::svm();
+        dev.fail = Some(("set_mode", Errno::PERM));
+        assert_eq!(
+            exec(&mut dev, &["mode", "off"]).0.unwrap_err().exit.code(),
+            4
+        );
+        let err = exec(&mut Fake::vmx(), &["mode", "audit"]).0.unwrap_err();
+        assert_eq!(err.exit.code(), 6);
+        assert_eq!(
+            exec(&mut Fake::vmx(), &["mode"]).0.unwrap_err().exit.code(),
+            6
+        );
+        let err = exec(&mut Fake::svm(), &["mode", "6", "off"]).0.unwrap_err();
+        assert_eq!(err.exit.code(), 2);
+        let mut dev = Fake::svm();
+        dev.info.backend = 0;
+        assert_eq!(
+            exec(&mut dev, &["mode", "save", "off"])
+                .0
+                .unwrap_err()
+                .exit
+                .code(),
+            5
+        );
+    }
+
+    #[test]
+    fn watch_prints_count_intervals_of_deltas() {
+        let mut dev = Fake::svm();
+        let (r, out) = exec(&mut dev, &["watch", "--count", "3", "--json"]);
+        assert_eq!(r, Ok(()));
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3);
+        for (i, v) in lines.iter().enumerate() {
+            assert_eq!(v["interval"], i as u64 + 1);
+            assert_eq!(v["elapsed_seconds"], 1.0);
+            assert_eq!(v["nested_entries"], 10);
+            assert_eq!(v["kvm_rejected"], 0);
+            assert_eq!(
+                v["rules"],
+                serde_json::json!([{"index": 1, "id": "SVM-SAVE-EFER-SVME", "class": 1,
+                                     "class_name": "save", "delta": 1}])
+            );
+        }
+        let (r, out) = exec(&mut Fake::svm(), &["watch", "--count", "2"]);
+        assert_eq!(r, Ok(()));
+        assert!(out.starts_with("watching /dev/fake (backend svm)"), "{out}");
+        assert_eq!(out.matches("--- interval").count(), 2);
+        assert_eq!(out.matches("rule SVM-SAVE-EFER-SVME").count(), 2);
+    }
+
+    #[test]
+    fn watch_on_vmx_shows_counters_without_rules() {
+        let (r, out) = exec(&mut Fake::vmx(), &["watch", "--count", "1", "--json"]);
+        assert_eq!(r, Ok(()));
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(v["nested_entries"], 10);
+        assert_eq!(v["rules"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn watch_stops_on_a_device_error() {
+        let mut dev = Fake::svm();
+        dev.fail = Some(("rule", Errno::IO));
+        let err = exec(&mut dev, &["watch", "--count", "2"]).0.unwrap_err();
+        assert_eq!(err.exit.code(), 1);
+        assert!(err.message.contains("NESTVIRT_GET_RULE"));
+    }
+
+    /// A writer whose reader went away.
+    struct ClosedPipe;
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from(ErrorKind::BrokenPipe))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A writer on a full disk.
+    struct Full;
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from(ErrorKind::StorageFull))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_quietly_other_write_errors_fail() {
+        assert_eq!(emit(&mut ClosedPipe, "x").unwrap_err().exit, Exit::Ok);
+        assert_eq!(emit(&mut Full, "x").unwrap_err().exit, Exit::Other);
+        let mut v = Vec::new();
+        assert_eq!(emit(&mut v, "abc"), Ok(()));
+        assert_eq!(v, b"abc");
+    }
+}
