@@ -16,6 +16,9 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KSRC ?= $(KDIR)
 BUILD ?= $(CURDIR)/build
 KVM_TREE := $(BUILD)/kvm/arch/x86/kvm
+# dkms.conf's PACKAGE_VERSION is nestvirt's version (package.sh holds
+# debian/changelog to it); the hooked vendor modules carry it.
+NESTVIRT_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
 KMAKE = $(MAKE) -C $(KDIR) $(if $(RUSTC),RUSTC=$(RUSTC)) \
 	$(if $(RUSTDOC),RUSTDOC=$(RUSTDOC)) $(if $(BINDGEN),BINDGEN=$(BINDGEN))
 
@@ -33,7 +36,8 @@ nestvirt:
 
 kvm-hooked:
 	scripts/prepare-kvm.sh $(KSRC) $(BUILD)/kvm
-	$(KMAKE) M=$(KVM_TREE) NESTVIRT_INCLUDE=$(CURDIR)/include modules
+	$(KMAKE) M=$(KVM_TREE) NESTVIRT_INCLUDE=$(CURDIR)/include \
+		NESTVIRT_VERSION=$(NESTVIRT_VERSION) modules
 
 # Modules only the selftests load (never installed).
 test-modules:
@@ -46,7 +50,7 @@ test-modules:
 modules_install install: modules
 	$(KMAKE) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
 	$(KMAKE) M=$(KVM_TREE) NESTVIRT_INCLUDE=$(CURDIR)/include \
-		INSTALL_MOD_DIR=updates modules_install
+		NESTVIRT_VERSION=$(NESTVIRT_VERSION) INSTALL_MOD_DIR=updates modules_install
 
 clean:
 	-$(KMAKE) M=$(CURDIR) clean

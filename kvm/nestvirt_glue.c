@@ -29,6 +29,14 @@
 #include <linux/rcupdate.h>
 #include <generated/utsrelease.h>
 
+/*
+ * The in-tree vendor modules carry no version. DKMS refuses to install a
+ * module whose version equals the in-tree one's ("exactly matches"), so the
+ * hooked ones say which nestvirt they were built for (dkms.conf's
+ * PACKAGE_VERSION, passed by kvm/Kbuild).
+ */
+MODULE_VERSION(NESTVIRT_VERSION "-nestvirt");
+
 #include "nestvirt_glue.h"
 
 #if !defined(NESTVIRT_BACKEND)

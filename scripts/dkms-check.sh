@@ -56,25 +56,30 @@ if ! dpkg-query -W -f='${Status}' "linux-source-$series" 2>/dev/null | grep -q '
 		"$NESTVIRT_CACHE"/dl/linux-source-"$series"_*.deb >&2
 fi
 
-# The test kernel's own modules: kernel/arch/x86/kvm/kvm-amd.ko and friends.
-rm -rf "/lib/modules/$kver"
-make -s -C "$KSRC" O="$kbuild" "${KMAKE_RUST[@]}" INSTALL_MOD_PATH=/ modules_install >&2
-
-# A reinstall starts from nothing: purging runs DKMS's removal of every build.
+# A reinstall starts from nothing: purging runs DKMS's removal of every
+# build. The test kernel is not installed yet, so the package's postinst
+# (DKMS autoinstall) builds nothing: the build below is DKMS's, for a kernel
+# other than the running one.
 dpkg --purge nestvirt-dkms nestvirt-tools >/dev/null 2>&1 || true
+rm -rf "/lib/modules/$kver"
 log "apt-get install nestvirt-dkms nestvirt-tools $version"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	"$pkgs/nestvirt-dkms_${version}_all.deb" "$pkgs/nestvirt-tools_${version}_amd64.deb" >&2
 dkms status -m nestvirt >&2
+
+# The test kernel's own modules: kernel/arch/x86/kvm/kvm-amd.ko and friends.
+make -s -C "$KSRC" O="$kbuild" "${KMAKE_RUST[@]}" INSTALL_MOD_PATH=/ modules_install >&2
 t0=$SECONDS
 dkms build -m nestvirt -v "$version" -k "$kver" --kernelsourcedir "$kbuild" >&2 ||
-	{ cat "/var/lib/dkms/nestvirt/$version/build/make.log" >&2; exit 1; }
+	{ cat /var/lib/dkms/nestvirt/"$version"/{build,"$kver"/*/log}/make.log >&2 2>/dev/null; exit 1; }
 dkms install -m nestvirt -v "$version" -k "$kver" --kernelsourcedir "$kbuild" >&2
 log "dkms build and install for $kver: $((SECONDS - t0)) s"
 dkms status -m nestvirt >&2
 for m in nestvirt kvm-amd kvm-intel; do
 	[ -f "/lib/modules/$kver/updates/dkms/$m.ko" ] || { log "no updates/dkms/$m.ko"; exit 1; }
 done
+dkms status -m nestvirt -k "$kver" | grep -q ': installed$' ||
+	{ log "dkms does not say installed (or warns): $(dkms status -m nestvirt -k "$kver")"; exit 1; }
 # depmod's order: updates/ before the in-tree kernel/ module of that name.
 modprobe -S "$kver" --show-depends kvm_amd >&2
 modprobe -S "$kver" --show-depends kvm_amd | tail -n 1 | grep -q "/updates/dkms/kvm-amd.ko" ||

@@ -109,8 +109,11 @@ install_bindgen() {
 }
 
 install_virtme_ng() {
-	if [ -x "$NESTVIRT_VENV/bin/vng" ] &&
-		"$NESTVIRT_VENV/bin/pip" show virtme-ng 2>/dev/null | grep -q "^Version: $VIRTME_NG_VERSION\$"; then
+	# Not `pip show | grep -q`: grep's early exit fails pip with SIGPIPE,
+	# and pipefail made every run reinstall.
+	local have
+	have=$("$NESTVIRT_VENV/bin/pip" show virtme-ng 2>/dev/null | sed -n 's/^Version: //p')
+	if [ -x "$NESTVIRT_VENV/bin/vng" ] && [ "$have" = "$VIRTME_NG_VERSION" ]; then
 		return 0
 	fi
 	log "installing virtme-ng $VIRTME_NG_VERSION into $NESTVIRT_VENV"
