@@ -93,18 +93,19 @@ static bool __maybe_unused nestvirt_replay(struct kvm_vcpu *vcpu,
 }
 
 /*
- * Hands @entry to nestvirt, if it is still attached; the caller filled
- * what the entry is, this fills who and what L1 sees. With a @memo, the
- * verdict is remembered there if nestvirt says it is replayable, with the
- * inputs nestvirt_replay() compares; else @memo is emptied. Returns true
- * when nestvirt fails the entry.
+ * Hands @entry to nestvirt, if it is still attached, and fills @verdict
+ * (zeroed by the caller); the caller filled what the entry is, this fills
+ * who and what L1 sees. With a @memo, the verdict is remembered there if
+ * nestvirt says it is replayable, with the inputs nestvirt_replay()
+ * compares; else @memo is emptied. Returns true when nestvirt fails the
+ * entry.
  */
-static bool nestvirt_dispatch(struct kvm_vcpu *vcpu,
-			      struct nestvirt_entry *entry,
-			      struct nestvirt_memo *memo)
+static bool nestvirt_dispatch_verdict(struct kvm_vcpu *vcpu,
+				      struct nestvirt_entry *entry,
+				      struct nestvirt_memo *memo,
+				      struct nestvirt_verdict *verdict)
 {
 	const struct nestvirt_hook_ops *ops;
-	struct nestvirt_verdict verdict = {};
 	u64 gen;
 
 	entry->vcpu = vcpu;
@@ -119,45 +120,16 @@ static bool nestvirt_dispatch(struct kvm_vcpu *vcpu,
 		return false;
 	/* Before nestvirt reads its modes: a later change bumps it. */
 	gen = atomic64_read_acquire(&nestvirt_policy_gen);
-	ops->nested_entry(entry, &verdict);
+	ops->nested_entry(entry, verdict);
 	if (memo) {
-		bool replayable = verdict.action == NESTVIRT_VERDICT_ALLOW &&
-				  (verdict.flags & NESTVIRT_VERDICT_F_REPLAYABLE);
+		bool replayable = verdict->action == NESTVIRT_VERDICT_ALLOW &&
+				  (verdict->flags & NESTVIRT_VERDICT_F_REPLAYABLE);
 
 		memo->gen = replayable ? gen : 0;
 		memo->state_gpa = entry->state_gpa;
 		memo->l1 = entry->l1;
 	}
-	return verdict.action == NESTVIRT_VERDICT_FAIL;
-}
-
-/*
- * The entry for @state (@state_size bytes at @state_gpa in L1, NULL when
- * there is no copy), handed to nestvirt by nestvirt_dispatch().
- */
-static bool nestvirt_dispatch_state(struct kvm_vcpu *vcpu, const void *state,
-				    u32 state_size, u64 state_gpa, u32 source,
-				    bool kvm_ok, const u32 *vmcb02_intercepts,
-				    struct nestvirt_memo *memo)
-{
-	struct nestvirt_entry entry = {
-		.state = state,
-		.state_gpa = state_gpa,
-		.state_size = state ? state_size : 0,
-		.source = source,
-		.kvm_verdict = kvm_ok ? 0 : 1,
-		.vmcb02_intercepts = vmcb02_intercepts,
-	};
-
-	return nestvirt_dispatch(vcpu, &entry, memo);
-}
-
-bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
-			     u32 state_size, u64 state_gpa, u32 source,
-			     bool kvm_ok)
-{
-	return nestvirt_dispatch_state(vcpu, state, state_size, state_gpa,
-				       source, kvm_ok, NULL, NULL);
+	return verdict->action == NESTVIRT_VERDICT_FAIL;
 }
 
 /* Every memo taken before is stale from now on. */
@@ -217,6 +189,10 @@ static void nestvirt_detach(const struct nestvirt_hook_ops *ops)
 static_assert(offsetof(struct nestvirt_entry, kvm_verdict) == 44);
 static_assert(offsetof(struct nestvirt_entry, l1) == 56);
 static_assert(offsetof(struct nestvirt_entry, vmcb02_intercepts) == 80);
+static_assert(sizeof(union nestvirt_l1) == 24);
+static_assert(offsetof(struct nestvirt_vmx_env, efer_allowed) == 152);
+static_assert(offsetof(struct nestvirt_vmx_env, features) == 184);
+static_assert(sizeof(struct nestvirt_vmx_env) == 192);
 static_assert(sizeof(struct nestvirt_entry) == 88);
 static_assert(offsetof(struct nestvirt_verdict, flags) == 24);
 static_assert(sizeof(struct nestvirt_verdict) == 32);

@@ -9,6 +9,7 @@
 #include <linux/jump_label.h>
 #include <linux/kvm_host.h>
 #include <asm/svm.h>
+#include <asm/vmx.h>
 #include <nestvirt/hooks.h>
 
 DECLARE_STATIC_KEY_FALSE(nestvirt_hooks_key);
@@ -40,10 +41,6 @@ struct nestvirt_memo {
 	union nestvirt_l1 l1;
 };
 
-bool __nestvirt_nested_entry(struct kvm_vcpu *vcpu, const void *state,
-			     u32 state_size, u64 state_gpa, u32 source,
-			     bool kvm_ok);
-
 /*
  * kvm-amd: nestvirt's per-vCPU state, allocated and freed with nested SVM
  * (svm->nested.nestvirt; NULL when allocation failed: the hooks then see
@@ -54,25 +51,6 @@ void nestvirt_svm_free(struct vcpu_svm *svm);
 
 /* kvm-amd: L1's CPUID changed; recompute what nestvirt reports of it. */
 void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu);
-
-/*
- * Tell nestvirt about a nested entry. @state is KVM's own copy of vmcb12 or
- * vmcs12, @state_size bytes (NULL when none could be made). Returns true
- * when nestvirt, in enforce mode, fails the entry; the caller then fails it the way KVM fails
- * its own checks. nestvirt can only add failures: an entry KVM rejects stays
- * rejected (@kvm_ok is for audit and statistics).
- */
-static __always_inline bool nestvirt_nested_entry(struct kvm_vcpu *vcpu,
-						  const void *state,
-						  u32 state_size,
-						  u64 state_gpa, u32 source,
-						  bool kvm_ok)
-{
-	if (!nestvirt_attached())
-		return false;
-	return __nestvirt_nested_entry(vcpu, state, state_size, state_gpa,
-				       source, kvm_ok);
-}
 
 bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
 			  const struct vmcb_ctrl_area_cached *ctl,
@@ -107,6 +85,68 @@ static __always_inline bool nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu,
 	if (!nestvirt_attached())
 		return false;
 	return __nestvirt_svm_vmcb02(vcpu, vmcb12_gpa);
+}
+
+struct vmcs12;
+
+u32 __nestvirt_vmx_entry(struct kvm_vcpu *vcpu, const struct vmcs12 *vmcs12,
+			 u32 source, u32 kvm_error);
+
+/*
+ * kvm-intel: VMLAUNCH (@launch) or VMRESUME of @vmcs12, KVM's cached copy,
+ * once KVM's checks of the controls and the host state decided: @kvm_error
+ * is the VM-instruction error KVM fails the entry with (7 or 8), 0 when
+ * they passed. Returns the VM-instruction error the entry fails with:
+ * KVM's, or nestvirt's when it is earlier in the SDM's check order (a
+ * control failure before a host-state one). A guest-state failure
+ * nestvirt enforces is reported later, by nestvirt_vmx_guest_state().
+ * Detached, returns @kvm_error.
+ */
+static __always_inline u32 nestvirt_vmx_entry(struct kvm_vcpu *vcpu,
+					      const struct vmcs12 *vmcs12,
+					      bool launch, u32 kvm_error)
+{
+	if (!nestvirt_attached())
+		return kvm_error;
+	return __nestvirt_vmx_entry(vcpu, vmcs12,
+				    launch ? NESTVIRT_ENTRY_VMLAUNCH
+					   : NESTVIRT_ENTRY_VMRESUME,
+				    kvm_error);
+}
+
+bool __nestvirt_vmx_guest_state(struct kvm_vcpu *vcpu,
+				enum vm_entry_failure_code *code);
+
+/*
+ * kvm-intel: where KVM checks the guest state of a VM entry (after its own
+ * check passed). Returns true, with the exit qualification in @code, when
+ * nestvirt enforced a guest-state failure on this entry: the entry then
+ * fails with VM exit 33 as for KVM's own.
+ */
+static __always_inline bool
+nestvirt_vmx_guest_state(struct kvm_vcpu *vcpu, enum vm_entry_failure_code *code)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_vmx_guest_state(vcpu, code);
+}
+
+bool __nestvirt_vmx_restored(struct kvm_vcpu *vcpu,
+			     const struct vmcs12 *vmcs12, u32 source);
+
+/*
+ * kvm-intel: L2 state restored into guest mode without a VM entry
+ * (@source: KVM_SET_NESTED_STATE or the return from SMM), after KVM's own
+ * checks of it passed. Returns true when nestvirt fails it; the caller
+ * fails it as for KVM's checks (-EINVAL, or a triple fault on RSM).
+ */
+static __always_inline bool nestvirt_vmx_restored(struct kvm_vcpu *vcpu,
+						  const struct vmcs12 *vmcs12,
+						  u32 source)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_vmx_restored(vcpu, vmcs12, source);
 }
 
 #endif /* _NESTVIRT_GLUE_H */

@@ -50,6 +50,37 @@ void nestvirt_svm_free(struct vcpu_svm *svm)
 	svm->nested.nestvirt = NULL;
 }
 
+/* nestvirt_dispatch_verdict() for a caller that needs only pass or fail. */
+static bool nestvirt_dispatch(struct kvm_vcpu *vcpu,
+			      struct nestvirt_entry *entry,
+			      struct nestvirt_memo *memo)
+{
+	struct nestvirt_verdict verdict = {};
+
+	return nestvirt_dispatch_verdict(vcpu, entry, memo, &verdict);
+}
+
+/*
+ * The entry for @state (@state_size bytes at @state_gpa in L1, NULL when
+ * there is no copy), handed to nestvirt by nestvirt_dispatch().
+ */
+static bool nestvirt_dispatch_state(struct kvm_vcpu *vcpu, const void *state,
+				    u32 state_size, u64 state_gpa, u32 source,
+				    bool kvm_ok, const u32 *vmcb02_intercepts,
+				    struct nestvirt_memo *memo)
+{
+	struct nestvirt_entry entry = {
+		.state = state,
+		.state_gpa = state_gpa,
+		.state_size = state ? state_size : 0,
+		.source = source,
+		.kvm_verdict = kvm_ok ? 0 : 1,
+		.vmcb02_intercepts = vmcb02_intercepts,
+	};
+
+	return nestvirt_dispatch(vcpu, &entry, memo);
+}
+
 /*
  * Stores @val in the image field @field, noting in @changed whether the
  * field held another value: every field the checks read goes through it,

@@ -1,11 +1,171 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nestvirt glue built into kvm-intel.ko: the common attach point. The VMX
- * checks are not wired to the hooks yet, so nothing about L1 is reported.
+ * nestvirt glue built into kvm-intel.ko: the common attach point, what the
+ * VMX checks need to know about L1, and where their verdict is applied.
+ *
+ * The SDM checks a VM entry in three steps, each failing its own way: the
+ * controls (VMfailValid 7), the host state (VMfailValid 8), then the guest
+ * state (VM exit 33 with the entry-failure bit). nestvirt sees the entry
+ * once KVM's control and host checks decided, and answers the first two
+ * there (nestvirt_vmx_entry()); a guest-state failure it enforces waits
+ * for the point where KVM checks the guest state, which is after KVM
+ * switched to vmcs02, so the exit takes KVM's own path for exit 33.
  */
 #define NESTVIRT_BACKEND NESTVIRT_BACKEND_VMX
 #include "nestvirt_glue.c"
 
+#include "cpuid.h"
+#include "msrs.h"
+#include "pmu.h"
+#include "regs.h"
+#include "smm.h"
+#include "vmx/nested.h"
+#include "vmx/vmx.h"
+
+/* The union is per-backend; VMX's env is set by the caller, see below. */
 static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1)
 {
+}
+
+static_assert(MSR_IA32_VMX_BASIC + NESTVIRT_VMX_CAP_MSRS - 1 ==
+	      MSR_IA32_VMX_PROCBASED_CTLS3);
+static_assert(VMCS12_SIZE == 4096);
+
+/* IA32_EFER bits L1 may set: kvm_valid_efer() asked bit by bit. */
+static u64 nestvirt_vmx_efer_allowed(struct kvm_vcpu *vcpu)
+{
+	u64 allowed = 0;
+	int bit;
+
+	for (bit = 0; bit < 64; bit++)
+		if (kvm_valid_efer(vcpu, BIT_ULL(bit)))
+			allowed |= BIT_ULL(bit);
+	return allowed;
+}
+
+/*
+ * IA32_DEBUGCTL bits a vmcs12 may load: what vmx_is_valid_debugctl()
+ * accepts (it tolerates BTF and LBR, and FREEZE_IN_SMM under a quirk, see
+ * nested_vmx_check_guest_state()).
+ */
+static u64 nestvirt_vmx_debugctl_allowed(struct kvm_vcpu *vcpu)
+{
+	u64 allowed = vmx_get_supported_debugctl(vcpu, false) |
+		      DEBUGCTLMSR_BTF | DEBUGCTLMSR_LBR;
+
+	if (kvm_check_has_quirk(vcpu->kvm, KVM_X86_QUIRK_VMCS12_ALLOW_FREEZE_IN_SMM))
+		allowed |= DEBUGCTLMSR_FREEZE_IN_SMM;
+	return allowed;
+}
+
+/*
+ * What the checks need beyond @vmcs12, from KVM's model of L1. A check KVM
+ * makes against the same model agrees with nestvirt's by construction; a
+ * fact nestvirt would have to read from L1's memory (the shadow VMCS
+ * header, the virtual-APIC page, the PDPTEs) is not given, and the checks
+ * that need it do not run.
+ */
+static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
+				  const struct vmcs12 *vmcs12, u32 source,
+				  struct nestvirt_vmx_env *env)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	bool restored = source == NESTVIRT_ENTRY_SET_STATE ||
+			source == NESTVIRT_ENTRY_RSM;
+	int i;
+
+	memset(env, 0, sizeof(*env));
+	/* An MSR KVM does not offer L1 stays 0: nothing may be set. */
+	for (i = 0; i < NESTVIRT_VMX_CAP_MSRS; i++)
+		vmx_get_vmx_msr(&vmx->nested.msrs, MSR_IA32_VMX_BASIC + i,
+				&env->caps[i]);
+	env->efer_allowed = nestvirt_vmx_efer_allowed(vcpu);
+	env->debugctl_allowed = nestvirt_vmx_debugctl_allowed(vcpu);
+	env->perf_global_ctrl_allowed = ~vcpu_to_pmu(vcpu)->global_ctrl_rsvd;
+	env->current_vmptr = vmx->nested.current_vmptr;
+	if (guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK))
+		env->features |= BIT(NESTVIRT_VMX_F_SHSTK);
+	if (guest_cpu_cap_has(vcpu, X86_FEATURE_IBT))
+		env->features |= BIT(NESTVIRT_VMX_F_IBT);
+	if (guest_cpu_cap_has(vcpu, X86_FEATURE_LAM))
+		env->features |= BIT(NESTVIRT_VMX_F_LAM);
+	if (guest_cpu_cap_has(vcpu, X86_FEATURE_RTM))
+		env->features |= BIT(NESTVIRT_VMX_F_RTM);
+	if (guest_cpu_cap_has(vcpu, X86_FEATURE_SGX))
+		env->features |= BIT(NESTVIRT_VMX_F_SGX);
+	env->maxphyaddr = cpuid_maxphyaddr(vcpu);
+	env->linear_address_bits =
+		guest_cpu_cap_has(vcpu, X86_FEATURE_LA57) ? 57 : 48;
+	/*
+	 * The host address-space-size check compares the VM-exit control with
+	 * the CPU that executes VMLAUNCH. Restored state was entered by no
+	 * instruction (and KVM does not make that check on it): take the
+	 * control's own value, which makes the check hold.
+	 */
+	env->l1_efer_lma = restored ?
+		!!(vmcs12->vm_exit_controls & VM_EXIT_HOST_ADDR_SPACE_SIZE) :
+		is_long_mode(vcpu);
+	env->in_smm = !restored && is_smm(vcpu);
+}
+
+/* The verdict on @vmcs12; returns true when nestvirt fails the entry. */
+static bool nestvirt_vmx_check(struct kvm_vcpu *vcpu,
+			       const struct vmcs12 *vmcs12, u32 source,
+			       u32 kvm_error, struct nestvirt_verdict *verdict)
+{
+	struct nestvirt_vmx_env env;
+	struct nestvirt_entry entry = {
+		.state = vmcs12,
+		.state_gpa = to_vmx(vcpu)->nested.current_vmptr,
+		.state_size = VMCS12_SIZE,
+		.source = source,
+		.kvm_verdict = kvm_error,
+	};
+
+	nestvirt_vmx_fill_env(vcpu, vmcs12, source, &env);
+	entry.l1.vmx.env = &env;
+	return nestvirt_dispatch_verdict(vcpu, &entry, NULL, verdict);
+}
+
+u32 __nestvirt_vmx_entry(struct kvm_vcpu *vcpu, const struct vmcs12 *vmcs12,
+			 u32 source, u32 kvm_error)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	struct nestvirt_verdict verdict = {};
+
+	/* A failure kept for an earlier entry never applies to this one. */
+	vmx->nested.nestvirt_guest_fail.gen = 0;
+	if (!nestvirt_vmx_check(vcpu, vmcs12, source, kvm_error, &verdict))
+		return kvm_error;
+	/* nestvirt already chose between its error and KVM's. */
+	if (verdict.vm_instruction_error)
+		return verdict.vm_instruction_error;
+	/* A guest-state failure comes after any KVM found. */
+	if (kvm_error || verdict.exit_reason != EXIT_REASON_INVALID_STATE)
+		return kvm_error;
+	vmx->nested.nestvirt_guest_fail.qualification = verdict.exit_qualification;
+	vmx->nested.nestvirt_guest_fail.gen = atomic64_read(&nestvirt_policy_gen);
+	return 0;
+}
+
+bool __nestvirt_vmx_guest_state(struct kvm_vcpu *vcpu,
+				enum vm_entry_failure_code *code)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	u64 gen = vmx->nested.nestvirt_guest_fail.gen;
+
+	vmx->nested.nestvirt_guest_fail.gen = 0;
+	/* Taken under another attachment or other modes: it no longer holds. */
+	if (!gen || gen != atomic64_read(&nestvirt_policy_gen))
+		return false;
+	*code = vmx->nested.nestvirt_guest_fail.qualification;
+	return true;
+}
+
+bool __nestvirt_vmx_restored(struct kvm_vcpu *vcpu,
+			     const struct vmcs12 *vmcs12, u32 source)
+{
+	struct nestvirt_verdict verdict = {};
+
+	return nestvirt_vmx_check(vcpu, vmcs12, source, 0, &verdict);
 }

@@ -13,16 +13,13 @@ use crate::{
             Rule, //
         },
         svm::SvmRule,
+        vmx::VmxRule,
     },
     stats::{
         Stats,
         STATS, //
     },
-    svm_entry::{
-        class_index,
-        SvmPolicy,
-        SVM_POLICY, //
-    },
+    svm_entry::SVM_POLICY,
     uapi::{
         copy_c_string,
         NestvirtInfo,
@@ -35,6 +32,7 @@ use crate::{
         NESTVIRT_GET_RULE,
         NESTVIRT_SET_MODE, //
     },
+    vmx_entry::VMX_POLICY,
     ATTACHED,
 };
 use kernel::{
@@ -74,14 +72,58 @@ impl MiscDevice for NestvirtFile {
     }
 }
 
-/// The catalogue policy of the attached backend. The VMX catalogue is not
-/// wired to the hooks yet: its ioctls answer `EOPNOTSUPP` rather than
-/// pretend to check.
-fn svm_policy() -> Result<&'static SvmPolicy> {
-    match ATTACHED.as_ref().map(|a| a.backend) {
-        Some(Backend::Svm) => Ok(&SVM_POLICY),
-        Some(Backend::Vmx) => Err(EOPNOTSUPP),
-        None => Err(ENODEV),
+/// The rule catalogue of the attached backend, with its modes and counters.
+#[derive(Clone, Copy)]
+enum Catalogue {
+    Svm,
+    Vmx,
+}
+
+/// One rule of a catalogue, as `NESTVIRT_GET_RULE` reports it.
+struct RuleReport {
+    id: &'static str,
+    class: usize,
+    failures: u64,
+}
+
+impl Catalogue {
+    /// The catalogue of the backend nestvirt is attached to.
+    fn attached() -> Result<Self> {
+        match ATTACHED.as_ref().map(|a| a.backend) {
+            Some(Backend::Svm) => Ok(Self::Svm),
+            Some(Backend::Vmx) => Ok(Self::Vmx),
+            None => Err(ENODEV),
+        }
+    }
+
+    fn set_mode(self, class: Option<usize>, mode: Mode) -> Result {
+        match self {
+            Self::Svm => SVM_POLICY.set_mode(class, mode),
+            Self::Vmx => VMX_POLICY.set_mode(class, mode),
+        }
+    }
+
+    fn mode(self, class: usize) -> Option<Mode> {
+        match self {
+            Self::Svm => SVM_POLICY.mode(class),
+            Self::Vmx => VMX_POLICY.mode(class),
+        }
+    }
+
+    /// The rule with catalogue index `index`; `None` past the last.
+    fn rule(self, index: usize) -> Option<RuleReport> {
+        match self {
+            Self::Svm => SvmRule::ALL.get(index).map(|rule| RuleReport {
+                id: rule.info().id,
+                class: crate::svm_entry::class_index(rule.info().class),
+                failures: SVM_POLICY.failures(index).unwrap_or(0),
+            }),
+            Self::Vmx => VmxRule::ALL.get(index).map(|rule| RuleReport {
+                id: rule.info().id,
+                class: crate::vmx_entry::class_index(rule.info().class),
+                failures: VMX_POLICY.failures(index).unwrap_or(0),
+            }),
+        }
     }
 }
 
@@ -125,7 +167,7 @@ fn set_mode(user: UserSlice) -> Result<isize> {
         NESTVIRT_CLASS_ALL => None,
         c => Some(usize::try_from(c).map_err(|_| EINVAL)?),
     };
-    svm_policy()?.set_mode(class, mode)?;
+    Catalogue::attached()?.set_mode(class, mode)?;
     // The glue's replayable verdicts were taken under the old modes.
     if let Some(attached) = ATTACHED.as_ref() {
         attached.calls.policy_changed();
@@ -141,7 +183,7 @@ fn get_mode(user: UserSlice) -> Result<isize> {
         return Err(EINVAL);
     }
     let class = usize::try_from(req.class).map_err(|_| EINVAL)?;
-    req.mode = svm_policy()?.mode(class).ok_or(EINVAL)? as u32;
+    req.mode = Catalogue::attached()?.mode(class).ok_or(EINVAL)? as u32;
     writer.write(&req)?;
     Ok(0)
 }
@@ -153,13 +195,12 @@ fn get_rule(user: UserSlice) -> Result<isize> {
     if req.reserved != [0; 4] || req.class != 0 || req.failures != 0 || req.id != [0; 48] {
         return Err(EINVAL);
     }
-    let policy = svm_policy()?;
+    let catalogue = Catalogue::attached()?;
     let index = usize::try_from(req.index).map_err(|_| EINVAL)?;
-    let rule = *SvmRule::ALL.get(index).ok_or(ENOENT)?;
-    let info = rule.info();
-    req.class = u32::try_from(class_index(info.class)).map_err(|_| EINVAL)?;
-    req.failures = policy.failures(index).unwrap_or(0);
-    copy_c_string(&mut req.id, info.id.as_bytes());
+    let rule = catalogue.rule(index).ok_or(ENOENT)?;
+    req.class = u32::try_from(rule.class).map_err(|_| EINVAL)?;
+    req.failures = rule.failures;
+    copy_c_string(&mut req.id, rule.id.as_bytes());
     writer.write(&req)?;
     Ok(0)
 }

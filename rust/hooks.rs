@@ -8,6 +8,7 @@ use crate::{
         NestvirtHookOps,
         NestvirtVerdict,
         NESTVIRT_BACKEND_SVM,
+        NESTVIRT_BACKEND_VMX,
         NESTVIRT_ENTRY_RSM,
         NESTVIRT_ENTRY_SET_STATE,
         NESTVIRT_ENTRY_VMCB02,
@@ -19,6 +20,7 @@ use crate::{
         STATS, //
     },
     svm_entry,
+    vmx_entry, //
 };
 
 /// The ops nestvirt attaches; 'static as the hook ABI requires.
@@ -67,7 +69,7 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
     let clean = match entry.backend {
         NESTVIRT_BACKEND_SVM if vmcb02 => svm_entry::check_vmcb02(entry, state, verdict),
         NESTVIRT_BACKEND_SVM => svm_entry::check(entry, state, verdict),
-        // The VMX catalogue is not wired to the hooks yet: KVM decides.
+        NESTVIRT_BACKEND_VMX => vmx_entry::check(entry, state, verdict),
         _ => false,
     };
     if clean && replays_count_alike(entry) {

@@ -21,7 +21,7 @@ use core::{
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
-pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 4;
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 5;
 
 /// `NESTVIRT_BACKEND_SVM`.
 pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
@@ -63,6 +63,65 @@ pub(crate) struct NestvirtSvmL1 {
     reserved: [u8; 6],
 }
 
+/// `NESTVIRT_VMX_CAP_MSRS`: IA32_VMX_BASIC (480H) to
+/// IA32_VMX_PROCBASED_CTLS3 (492H).
+pub(crate) const NESTVIRT_VMX_CAP_MSRS: usize = 19;
+
+/// `NESTVIRT_VMX_F_*`: bits of [`NestvirtVmxEnv::features`].
+pub(crate) const NESTVIRT_VMX_F_SHSTK: u32 = 0;
+/// `NESTVIRT_VMX_F_IBT`.
+pub(crate) const NESTVIRT_VMX_F_IBT: u32 = 1;
+/// `NESTVIRT_VMX_F_LAM`.
+pub(crate) const NESTVIRT_VMX_F_LAM: u32 = 2;
+/// `NESTVIRT_VMX_F_RTM`.
+pub(crate) const NESTVIRT_VMX_F_RTM: u32 = 3;
+/// `NESTVIRT_VMX_F_SGX`.
+pub(crate) const NESTVIRT_VMX_F_SGX: u32 = 4;
+
+/// `struct nestvirt_vmx_env`: what the VMX checks need beyond vmcs12.
+#[repr(C)]
+pub(crate) struct NestvirtVmxEnv {
+    /// L1's capability MSRs, index = MSR number - 480H.
+    pub(crate) caps: [u64; NESTVIRT_VMX_CAP_MSRS],
+    /// IA32_EFER bits KVM lets L1 set.
+    pub(crate) efer_allowed: u64,
+    /// IA32_DEBUGCTL bits KVM lets L1 set.
+    pub(crate) debugctl_allowed: u64,
+    /// IA32_PERF_GLOBAL_CTRL bits KVM lets L1 set.
+    pub(crate) perf_global_ctrl_allowed: u64,
+    /// L1's current-VMCS pointer.
+    pub(crate) current_vmptr: u64,
+    /// `BIT(NESTVIRT_VMX_F_*)`.
+    pub(crate) features: u32,
+    /// L1's MAXPHYADDR.
+    pub(crate) maxphyaddr: u8,
+    /// 57 with LA57 in L1's CPUID, else 48.
+    pub(crate) linear_address_bits: u8,
+    /// L1's IA32_EFER.LMA at the entry.
+    pub(crate) l1_efer_lma: u8,
+    /// Whether L1 executes the entry in SMM.
+    pub(crate) in_smm: u8,
+}
+
+/// `struct nestvirt_vmx_l1`: what L1 sees, for the VMX checks.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct NestvirtVmxL1 {
+    /// The glue's env, valid for the call only.
+    pub(crate) env: *const NestvirtVmxEnv,
+    reserved: [u64; 2],
+}
+
+/// `union nestvirt_l1`: what L1 sees; the entry's `backend` says which.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) union NestvirtL1 {
+    /// `NESTVIRT_BACKEND_SVM`.
+    pub(crate) svm: NestvirtSvmL1,
+    /// `NESTVIRT_BACKEND_VMX`.
+    pub(crate) vmx: NestvirtVmxL1,
+}
+
 /// `struct nestvirt_entry`: one nested entry, as the hook sees it.
 #[repr(C)]
 pub(crate) struct NestvirtEntry {
@@ -81,17 +140,43 @@ pub(crate) struct NestvirtEntry {
     pub(crate) source: u32,
     /// KVM's vCPU id.
     pub(crate) vcpu_id: u32,
-    /// 0 when KVM's own checks passed.
+    /// 0 when KVM's own checks passed; VMX: else KVM's VM-instruction
+    /// error (7 or 8).
     pub(crate) kvm_verdict: u32,
     /// `NESTVIRT_BACKEND_*`: which member of the C union `l1` is valid.
     pub(crate) backend: u32,
     reserved: u32,
-    /// The C union `l1`; its only member so far is `svm`, valid when
-    /// `backend` is `NESTVIRT_BACKEND_SVM`.
-    pub(crate) l1_svm: NestvirtSvmL1,
+    /// What L1 sees; read through [`Self::svm_l1`] and [`Self::vmx_env`].
+    l1: NestvirtL1,
     /// `NESTVIRT_ENTRY_VMCB02`: vmcb02's intercept words
     /// (`NESTVIRT_SVM_INTERCEPT_WORDS`); null otherwise.
     pub(crate) vmcb02_intercepts: *const u32,
+}
+
+impl NestvirtEntry {
+    /// What L1 sees, for the SVM checks. Meaningful when `backend` is
+    /// `NESTVIRT_BACKEND_SVM`.
+    pub(crate) fn svm_l1(&self) -> NestvirtSvmL1 {
+        // SAFETY: Both members of the union are plain data the glue wrote
+        // in full (the caller zero-initializes the entry), and every bit
+        // pattern is a valid `NestvirtSvmL1` (integers only).
+        unsafe { self.l1.svm }
+    }
+
+    /// The VMX env of this entry, or `None` when the backend is not VMX or
+    /// the glue gave none.
+    pub(crate) fn vmx_env(&self) -> Option<&NestvirtVmxEnv> {
+        if self.backend != NESTVIRT_BACKEND_VMX {
+            return None;
+        }
+        // SAFETY: With `backend` VMX the glue wrote the `vmx` member.
+        let env = unsafe { self.l1.vmx.env };
+        // SAFETY: A non-null `env` points at the glue's `struct
+        // nestvirt_vmx_env` (layout asserted below), initialized and
+        // unchanged for the duration of the hook call, which outlives the
+        // returned borrow of `self`.
+        unsafe { env.as_ref() }
+    }
 }
 
 /// `struct nestvirt_verdict`: what nestvirt asks the vendor module to do.
@@ -163,7 +248,12 @@ const _: () = {
     assert!(offset_of!(NestvirtEntry, vcpu_id) == 40);
     assert!(offset_of!(NestvirtEntry, kvm_verdict) == 44);
     assert!(offset_of!(NestvirtEntry, backend) == 48);
-    assert!(offset_of!(NestvirtEntry, l1_svm) == 56);
+    assert!(offset_of!(NestvirtEntry, l1) == 56);
+    assert!(size_of::<NestvirtL1>() == 24);
+    assert!(offset_of!(NestvirtVmxEnv, efer_allowed) == 152);
+    assert!(offset_of!(NestvirtVmxEnv, features) == 184);
+    assert!(offset_of!(NestvirtVmxEnv, in_smm) == 191);
+    assert!(size_of::<NestvirtVmxEnv>() == 192);
     assert!(offset_of!(NestvirtEntry, vmcb02_intercepts) == 80);
     assert!(size_of::<NestvirtEntry>() == 88);
     assert!(offset_of!(NestvirtSvmL1, maxphyaddr) == 16);

@@ -38,6 +38,7 @@ mod stats;
 mod svm_entry;
 mod trace;
 mod uapi;
+mod vmx_entry;
 
 module! {
     type: NestvirtModule,
@@ -103,6 +104,7 @@ impl kernel::InPlaceModule for NestvirtModule {
 fn apply_mode_param() -> Result {
     let mode = default_mode();
     svm_entry::SVM_POLICY.set_mode(None, mode)?;
+    vmx_entry::VMX_POLICY.set_mode(None, mode)?;
     pr_info!("validation mode: {}\n", mode.name());
     Ok(())
 }

@@ -57,9 +57,10 @@ pub(crate) fn class_index(class: SvmClass) -> usize {
 
 /// What L1 sees, from the entry.
 fn caps(entry: &NestvirtEntry) -> SvmCaps {
+    let l1 = entry.svm_l1();
     SvmCaps {
-        maxphyaddr: entry.l1_svm.maxphyaddr,
-        features: Features(entry.l1_svm.features),
+        maxphyaddr: l1.maxphyaddr,
+        features: Features(l1.features),
     }
 }
 
@@ -81,10 +82,11 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
         NESTVIRT_ENTRY_RSM => EntryKind::Rsm,
         _ => EntryKind::Vmrun,
     };
+    let l1 = entry.svm_l1();
     let op = VmrunOperand {
         rax: entry.state_gpa,
-        cpl: entry.l1_svm.cpl,
-        hsave_pa: entry.l1_svm.hsave_pa,
+        cpl: l1.cpl,
+        hsave_pa: l1.hsave_pa,
     };
     let outcome = check_entry(kind, &op, &vmcb, &caps(entry), modes);
     apply(entry, &outcome, verdict)

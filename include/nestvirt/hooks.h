@@ -18,7 +18,7 @@
 
 #include <linux/types.h>
 
-#define NESTVIRT_HOOK_ABI_VERSION	4
+#define NESTVIRT_HOOK_ABI_VERSION	5
 
 /* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
 #define NESTVIRT_BACKEND_SVM		1
@@ -84,9 +84,50 @@ struct nestvirt_svm_l1 {
 	__u8 reserved[6];
 };
 
+/*
+ * VMX: L1's capability MSRs as L1 reads them (KVM's nested_vmx_msrs for the
+ * vCPU), IA32_VMX_BASIC (480H) to IA32_VMX_PROCBASED_CTLS3 (492H): the
+ * index is the MSR number minus 480H; an MSR KVM does not offer L1 is 0.
+ */
+#define NESTVIRT_VMX_CAP_MSRS		19
+
+/* VMX: what L1's CPUID enables that changes what a VM entry accepts. */
+#define NESTVIRT_VMX_F_SHSTK		0
+#define NESTVIRT_VMX_F_IBT		1
+#define NESTVIRT_VMX_F_LAM		2
+#define NESTVIRT_VMX_F_RTM		3
+#define NESTVIRT_VMX_F_SGX		4
+
+/*
+ * VMX: what the VM-entry checks need beyond vmcs12, read from KVM's model
+ * of L1 (never from L1's memory) at the entry.
+ */
+struct nestvirt_vmx_env {
+	__u64 caps[NESTVIRT_VMX_CAP_MSRS];
+	__u64 efer_allowed;	/* IA32_EFER bits KVM lets L1 set */
+	__u64 debugctl_allowed;	/* IA32_DEBUGCTL bits KVM lets L1 set */
+	__u64 perf_global_ctrl_allowed; /* IA32_PERF_GLOBAL_CTRL bits, likewise */
+	__u64 current_vmptr;	/* L1's current-VMCS pointer */
+	__u32 features;		/* BIT(NESTVIRT_VMX_F_*) */
+	__u8 maxphyaddr;	/* CPUID 8000_0008 EAX[7:0] as L1 sees it */
+	__u8 linear_address_bits; /* 57 with LA57 in L1's CPUID, else 48 */
+	__u8 l1_efer_lma;	/* L1's IA32_EFER.LMA at the entry */
+	__u8 in_smm;		/* L1 executes the entry in SMM */
+};
+
+/*
+ * VMX: @env is the glue's, valid for the call only. A pointer keeps the
+ * entry (and this union) as small as SVM's.
+ */
+struct nestvirt_vmx_l1 {
+	const struct nestvirt_vmx_env *env;
+	__u64 reserved[2];
+};
+
 /* What L1 sees, per backend (@backend of the entry says which). */
 union nestvirt_l1 {
 	struct nestvirt_svm_l1 svm;
+	struct nestvirt_vmx_l1 vmx;
 };
 
 /*
@@ -112,7 +153,8 @@ struct nestvirt_entry {
 	__u32 state_size;	/* SVM 1768, VMX 4096; 0 without @state */
 	__u32 source;		/* NESTVIRT_ENTRY_* */
 	__u32 vcpu_id;
-	__u32 kvm_verdict;	/* 0: KVM's own checks passed; else they failed */
+	__u32 kvm_verdict;	/* 0: KVM's own checks passed; else they failed
+				 * (VMX: KVM's VM-instruction error, 7 or 8) */
 	__u32 backend;		/* NESTVIRT_BACKEND_*: which member of @l1 */
 	__u32 reserved;
 	union nestvirt_l1 l1;

@@ -8,6 +8,7 @@
 //! [`VmxContext`], and maps the first failing [`VmxRule`] to its
 //! [`Consequence`](crate::engine::rule::Consequence). MSR-list entries are
 //! checked one by one with [`check_msr_entry()`] as they are read.
+//! [`check_vmx_entry()`] is what the kernel hook decides on one entry.
 
 mod baseline;
 pub mod bits;
@@ -17,6 +18,7 @@ mod check_guest;
 mod check_guest_seg;
 mod check_host;
 mod check_msr_list;
+mod entry;
 mod env;
 mod fields;
 mod msr_fields;
@@ -38,6 +40,11 @@ pub use check_msr_list::L1Msrs;
 pub use check_msr_list::MsrEntry;
 pub use check_msr_list::MsrList;
 pub use check_msr_list::MsrListFailure;
+pub use entry::check_vmx_entry;
+pub use entry::EntryFailure;
+pub use entry::EXIT_REASON_INVALID_STATE;
+pub use entry::VMXERR_INVALID_CONTROL;
+pub use entry::VMXERR_INVALID_HOST_STATE;
 pub use fields::Field;
 pub use fields::Group;
 pub use fields::Width;

@@ -25,6 +25,16 @@ pub enum VmxClass {
     MsrList,
 }
 
+impl VmxClass {
+    /// Every class, in ABI order (`NESTVIRT_VMX_CLASS_*`).
+    pub const ALL: [Self; 4] = [
+        Self::Controls,
+        Self::HostState,
+        Self::GuestState,
+        Self::MsrList,
+    ];
+}
+
 /// VMfailValid, "VM entry with invalid control field(s)".
 const CTL: Consequence = Consequence::VmFailValid(7);
 /// VMfailValid, "VM entry with invalid host-state field(s)".

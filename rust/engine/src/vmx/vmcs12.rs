@@ -70,7 +70,12 @@ impl Component {
 /// # Invariants
 ///
 /// Always exactly [`Vmcs12::SIZE`] bytes; any content is valid.
+///
+/// Transparent over the page, alignment 1: the kernel side reads KVM's
+/// cached vmcs12 in place as a `&Vmcs12`, without a 4 KiB copy on the
+/// stack of every nested entry.
 #[derive(Clone, PartialEq, Eq)]
+#[repr(transparent)]
 pub struct Vmcs12 {
     bytes: [u8; Vmcs12::SIZE],
 }

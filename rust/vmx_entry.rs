@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The VMX checks on a nested entry, as the hook sees it: the engine
+//! decides ([`check_vmx_entry`], [`EntryFailure::combine`]), this reads
+//! what the glue passed, counts, traces and fills the verdict.
+
+use crate::{
+    engine::{
+        rule::Rule,
+        vmx::{
+            check_vmx_entry,
+            EntryFailure,
+            L1Features,
+            Vmcs12,
+            VmxCaps,
+            VmxClass,
+            VmxContext,
+            VmxRule,
+            EXIT_REASON_INVALID_STATE, //
+        },
+    },
+    hooks_abi::{
+        NestvirtEntry,
+        NestvirtVerdict,
+        NestvirtVmxEnv,
+        NESTVIRT_VERDICT_FAIL,
+        NESTVIRT_VMX_F_IBT,
+        NESTVIRT_VMX_F_LAM,
+        NESTVIRT_VMX_F_RTM,
+        NESTVIRT_VMX_F_SGX,
+        NESTVIRT_VMX_F_SHSTK, //
+    },
+    policy::Policy,
+    stats::{
+        Stats,
+        STATS, //
+    },
+    trace,
+};
+
+/// The modes and counters of the VMX catalogue.
+pub(crate) type VmxPolicy = Policy<{ VmxClass::ALL.len() }, { VmxRule::COUNT }>;
+
+/// Modes and counters of the VMX catalogue.
+pub(crate) static VMX_POLICY: VmxPolicy = Policy::new();
+
+/// The ABI number of a class (`NESTVIRT_VMX_CLASS_*`): its place in
+/// `VmxClass::ALL`.
+pub(crate) fn class_index(class: VmxClass) -> usize {
+    class as usize
+}
+
+/// L1's capability MSRs, from the glue's env (index = MSR - 480H).
+fn caps(env: &NestvirtVmxEnv) -> VmxCaps {
+    let [basic, pinbased, procbased, exit, entry, misc, cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1, vmcs_enum, procbased2, ept_vpid_cap, true_pinbased, true_procbased, true_exit, true_entry, vmfunc, procbased3] =
+        env.caps;
+    VmxCaps {
+        basic,
+        pinbased,
+        procbased,
+        exit,
+        entry,
+        misc,
+        cr0_fixed0,
+        cr0_fixed1,
+        cr4_fixed0,
+        cr4_fixed1,
+        vmcs_enum,
+        procbased2,
+        ept_vpid_cap,
+        true_pinbased,
+        true_procbased,
+        true_exit,
+        true_entry,
+        vmfunc,
+        procbased3,
+    }
+}
+
+/// The rest of what the entry depends on. Facts only L1's memory holds
+/// (the shadow VMCS header, the virtual TPR, the PDPTEs) are not given:
+/// the checks that need them do not run, KVM makes its own.
+fn context(env: &NestvirtVmxEnv) -> VmxContext {
+    let has = |bit: u32| env.features & (1 << bit) != 0;
+    VmxContext {
+        maxphyaddr: env.maxphyaddr,
+        linear_address_bits: env.linear_address_bits,
+        l1_efer_lma: env.l1_efer_lma != 0,
+        in_smm: env.in_smm != 0,
+        efer_allowed: env.efer_allowed,
+        debugctl_allowed: env.debugctl_allowed,
+        perf_global_ctrl_allowed: env.perf_global_ctrl_allowed,
+        features: L1Features {
+            shstk: has(NESTVIRT_VMX_F_SHSTK),
+            ibt: has(NESTVIRT_VMX_F_IBT),
+            lam: has(NESTVIRT_VMX_F_LAM),
+            rtm: has(NESTVIRT_VMX_F_RTM),
+            sgx: has(NESTVIRT_VMX_F_SGX),
+            // KVM never exposes the EPTP supervisor shadow-stack control.
+            ept_supervisor_shadow_stack: false,
+        },
+        current_vmcs_ptr: env.current_vmptr,
+        link_vmcs_header: None,
+        virtual_tpr: None,
+        guest_pdptes: None,
+    }
+}
+
+/// Checks the vmcs12 of one VMLAUNCH/VMRESUME (or restored guest mode) and
+/// fills the verdict: the failure the entry ends with when nestvirt
+/// enforces one, KVM's VM-instruction error (`kvm_verdict`) taken into
+/// account. Returns whether the check was clean.
+pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtVerdict) -> bool {
+    let Some(env) = entry.vmx_env() else {
+        Stats::bump(&STATS.state_missing);
+        return false;
+    };
+    if state.len() != Vmcs12::SIZE {
+        Stats::bump(&STATS.state_missing);
+        return false;
+    }
+    // SAFETY: `state` is `Vmcs12::SIZE` readable bytes (checked above);
+    // `Vmcs12` is `repr(transparent)` over `[u8; Vmcs12::SIZE]`, alignment
+    // 1, and any content is a valid `Vmcs12`. KVM does not change its
+    // cached vmcs12 during the hook call, which the borrow of `state`
+    // spans.
+    let vmcs = unsafe { &*state.as_ptr().cast::<Vmcs12>() };
+    let modes = VMX_POLICY.modes();
+    if !modes.any_on() {
+        return true;
+    }
+    let outcome = check_vmx_entry(vmcs, &caps(env), &context(env), modes);
+    for rule in outcome.counted.iter() {
+        VMX_POLICY.count(rule);
+        trace::rule_failed(
+            entry,
+            rule.index(),
+            rule.info().id,
+            outcome.enforced == Some(rule),
+        );
+    }
+    let Some(rule) = outcome.enforced else {
+        return outcome.counted.is_empty();
+    };
+    let ours = EntryFailure::of(rule.info().consequence);
+    let kvm = entry.kvm_verdict;
+    let Some(failure) = EntryFailure::combine(kvm, ours) else {
+        return false;
+    };
+    verdict.action = NESTVIRT_VERDICT_FAIL;
+    verdict.rule = u32::try_from(rule.index()).unwrap_or(u32::MAX);
+    match failure {
+        EntryFailure::VmFail(error) => verdict.vm_instruction_error = error,
+        EntryFailure::InvalidGuestState(qualification) => {
+            verdict.exit_reason = EXIT_REASON_INVALID_STATE;
+            verdict.exit_qualification = qualification.into();
+        }
+    }
+    // Counted when nestvirt's failure, not KVM's, is what the entry ends with.
+    if kvm == 0 || failure != EntryFailure::VmFail(kvm) {
+        Stats::bump(&STATS.nestvirt_rejected);
+    }
+    false
+}

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vmx_nestvirt_rules_test: nestvirt's VM-entry rules, live on VMLAUNCH.
+ *
+ * An L1 guest builds a valid vmcs12 (the selftest library's), then, for each
+ * row of the table below, changes one or two fields, executes VMLAUNCH from
+ * a clear VMCS and reports how it ended: VMfailValid with its
+ * VM-instruction error, or a VM exit with its reason and qualification.
+ * Each row runs in enforce mode, in audit mode and with the row's classes
+ * off, and must end the same way each time, as hardware does: the rows are
+ * rules KVM checks too, so the outcome is the architecture's either way.
+ * What differs is who decides, and where:
+ *
+ * - enforce: the named rules' counters grow by exactly one, no other
+ *   counter moves; a guest-state failure is nestvirt's own (nestvirt
+ *   rejected it, NESTVIRT_GET_INFO.nestvirt_rejected + 1), reported as
+ *   VM exit 33 with the rule's qualification where KVM checks the guest
+ *   state, not as a VMfail at the hook;
+ * - audit: the same counters grow, KVM's verdict stands, nothing counts as
+ *   nestvirt's rejection;
+ * - off: no counter moves.
+ *
+ * Rows with two rules check the SDM's order: a control failure (error 7)
+ * before a host-state one (8), a host-state one before a guest-state one.
+ * The valid vmcs12 runs first and last, in enforce mode, with no counter
+ * moving.
+ *
+ * Runs under Bochs (scripts/lib/bochs-host.sh): each VMLAUNCH is a few
+ * hundred milliseconds there.
+ */
+#include "test_util.h"
+#include "kvm_util.h"
+#include "processor.h"
+#include "vmx.h"
+#include "kselftest.h"
+
+#include "nestvirt_util.h"
+
+#define STAGE_READY	1
+#define STAGE_RESULT	2
+
+#define RES_VMFAIL	1	/* a: VM-instruction error */
+#define RES_EXIT	2	/* a: exit reason, b: exit qualification */
+
+#define EXIT_FAILED_ENTRY(reason) (0x80000000u | (reason))
+
+#define NV_MAX_CHANGES	2
+
+/* A field change: field = (field & and) | or. */
+struct nv_change {
+	u64 field;
+	u64 and;
+	u64 or;
+};
+
+/* What the host asks of L1 for the next VMLAUNCH; synced before each. */
+static struct {
+	u32 n;
+	u32 quit;
+	struct nv_change c[NV_MAX_CHANGES];
+} nv_row;
+
+struct nv_result {
+	u64 kind, a, b;
+};
+
+static void l2_guest_code(void)
+{
+	for (;;)
+		vmcall();
+}
+
+static void l1_guest_code(struct vmx_pages *vmx)
+{
+	u64 saved[NV_MAX_CHANGES];
+	u64 kind, a, b;
+	int i;
+
+	GUEST_ASSERT(prepare_for_vmx_operation(vmx));
+	GUEST_ASSERT(load_vmcs(vmx));
+	prepare_vmcs(vmx, l2_guest_code);
+
+	for (;;) {
+		GUEST_SYNC(STAGE_READY);
+		if (nv_row.quit)
+			GUEST_DONE();
+		/* A clear VMCS: every row starts with VMLAUNCH. */
+		GUEST_ASSERT(!vmclear(vmx->vmcs_gpa));
+		GUEST_ASSERT(!vmptrld(vmx->vmcs_gpa));
+		for (i = 0; i < nv_row.n; i++) {
+			saved[i] = vmreadz(nv_row.c[i].field);
+			GUEST_ASSERT(!vmwrite(nv_row.c[i].field,
+					      (saved[i] & nv_row.c[i].and) | nv_row.c[i].or));
+		}
+		if (vmlaunch()) {
+			kind = RES_VMFAIL;
+			a = vmreadz(VM_INSTRUCTION_ERROR);
+			b = 0;
+		} else {
+			kind = RES_EXIT;
+			a = vmreadz(VM_EXIT_REASON);
+			b = vmreadz(EXIT_QUALIFICATION);
+		}
+		for (i = nv_row.n - 1; i >= 0; i--)
+			GUEST_ASSERT(!vmwrite(nv_row.c[i].field, saved[i]));
+		GUEST_SYNC_ARGS(STAGE_RESULT, kind, a, b, 0);
+	}
+}
+
+struct row {
+	const char *name;
+	const char *rules[NV_MAX_CHANGES];	/* whose counters grow */
+	u32 classes;				/* BIT(NESTVIRT_VMX_CLASS_*) the rules are in */
+	u32 n;
+	struct nv_change c[NV_MAX_CHANGES];
+	struct nv_result want;
+	bool kvm_rejects_at_hook;		/* KVM's VMfail, seen by the hook */
+};
+
+#define KEEP		(~0ull)
+#define CTL		BIT(NESTVIRT_VMX_CLASS_CONTROLS)
+#define HOST		BIT(NESTVIRT_VMX_CLASS_HOST_STATE)
+#define GUEST		BIT(NESTVIRT_VMX_CLASS_GUEST_STATE)
+
+/* PIN_BASED bit 1 is a default1 bit: IA32_VMX_PINBASED_CTLS requires it. */
+#define PIN_CLEAR_DEFAULT1 { PIN_BASED_VM_EXEC_CONTROL, ~(u64)BIT(1), 0 }
+#define HOST_CR4_NO_VMXE { HOST_CR4, ~(u64)X86_CR4_VMXE, 0 }
+#define GUEST_CR0_BIT40 { GUEST_CR0, KEEP, BIT_ULL(40) }
+#define LINK_MISALIGNED { VMCS_LINK_POINTER, 0, 0x1001 }
+
+static const struct row rows[] = {
+	{ "valid", {}, 0, 0, {}, { RES_EXIT, EXIT_REASON_VMCALL, 0 } },
+	{ "ctl_pin_allowed0", { "VMX-CTL-PIN-ALLOWED0" }, CTL,
+	  1, { PIN_CLEAR_DEFAULT1 }, { RES_VMFAIL, 7 }, true },
+	{ "host_cr4_fixed0", { "VMX-HOST-CR4-FIXED0" }, HOST,
+	  1, { HOST_CR4_NO_VMXE }, { RES_VMFAIL, 8 }, true },
+	{ "guest_cr0_fixed1", { "VMX-GUEST-CR0-FIXED1" }, GUEST,
+	  1, { GUEST_CR0_BIT40 },
+	  { RES_EXIT, EXIT_FAILED_ENTRY(EXIT_REASON_INVALID_STATE), 0 } },
+	{ "guest_link_align", { "VMX-GUEST-LINK-ALIGN" }, GUEST,
+	  1, { LINK_MISALIGNED },
+	  { RES_EXIT, EXIT_FAILED_ENTRY(EXIT_REASON_INVALID_STATE), 4 } },
+	{ "order_controls_before_host", { "VMX-CTL-PIN-ALLOWED0", "VMX-HOST-CR4-FIXED0" },
+	  CTL | HOST, 2, { PIN_CLEAR_DEFAULT1, HOST_CR4_NO_VMXE }, { RES_VMFAIL, 7 }, true },
+	{ "order_host_before_guest", { "VMX-HOST-CR4-FIXED0", "VMX-GUEST-LINK-ALIGN" },
+	  HOST | GUEST, 2, { HOST_CR4_NO_VMXE, LINK_MISALIGNED }, { RES_VMFAIL, 8 }, true },
+};
+
+static struct kvm_vm *vm;
+static struct kvm_vcpu *vcpu;
+static u32 nr_rules;
+
+static struct ucall run_to(u64 stage)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	case UCALL_SYNC:
+		TEST_ASSERT(uc.args[1] == stage, "stage %lu, want %lu", uc.args[1], stage);
+		return uc;
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
+	return uc;
+}
+
+/* One VMLAUNCH of the valid vmcs12 with @r's changes. */
+static struct nv_result launch(const struct row *r)
+{
+	struct ucall uc;
+
+	nv_row.n = r->n;
+	nv_row.quit = 0;
+	memcpy(nv_row.c, r->c, sizeof(nv_row.c));
+	sync_global_to_guest(vm, nv_row);
+	uc = run_to(STAGE_RESULT);
+	run_to(STAGE_READY);
+	return (struct nv_result){ uc.args[2], uc.args[3], uc.args[4] };
+}
+
+static void set_modes(u32 classes, u32 mode)
+{
+	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
+	for (u32 c = 0; c < NESTVIRT_VMX_NR_CLASSES; c++)
+		if (classes & BIT(c))
+			nestvirt_set_mode(c, mode);
+}
+
+/* Runs @r in @mode and checks the outcome and every counter. */
+static void check_row(const struct row *r, u32 mode)
+{
+	static const char *const mode_name[] = { "off", "audit", "enforce" };
+	u64 before[512], after[512];
+	struct nestvirt_info ib, ia;
+	struct nv_result got;
+	u64 want_growth[512] = {};
+
+	TEST_ASSERT(nr_rules <= 512, "%u rules", nr_rules);
+	set_modes(r->classes, mode);
+	for (int i = 0; i < NV_MAX_CHANGES && r->rules[i]; i++) {
+		int idx = nestvirt_rule_index(r->rules[i]);
+
+		TEST_ASSERT(idx >= 0, "no rule %s in the catalogue", r->rules[i]);
+		if (mode != NESTVIRT_MODE_OFF)
+			want_growth[idx] = 1;
+	}
+	nestvirt_rule_counters(before, nr_rules);
+	ib = nestvirt_get_info();
+	got = launch(r);
+	ia = nestvirt_get_info();
+	nestvirt_rule_counters(after, nr_rules);
+
+	TEST_ASSERT(got.kind == r->want.kind && got.a == r->want.a && got.b == r->want.b,
+		    "%s (%s): got %s %#lx qual %#lx, want %s %#lx qual %#lx", r->name,
+		    mode_name[mode], got.kind == RES_VMFAIL ? "VMfail" : "exit", got.a, got.b,
+		    r->want.kind == RES_VMFAIL ? "VMfail" : "exit", r->want.a, r->want.b);
+	for (u32 i = 0; i < nr_rules; i++) {
+		struct nestvirt_rule rule;
+
+		__nestvirt_get_rule(i, &rule);
+		TEST_ASSERT(after[i] - before[i] == want_growth[i],
+			    "%s (%s): %s grew by %lu, want %lu", r->name, mode_name[mode],
+			    rule.id, after[i] - before[i], want_growth[i]);
+	}
+	TEST_ASSERT(ia.nested_entries - ib.nested_entries == 1,
+		    "%s: %llu entries seen, want 1", r->name, ia.nested_entries - ib.nested_entries);
+	TEST_ASSERT(ia.kvm_rejected - ib.kvm_rejected == r->kvm_rejects_at_hook,
+		    "%s (%s): kvm_rejected grew by %llu", r->name, mode_name[mode],
+		    ia.kvm_rejected - ib.kvm_rejected);
+	/* nestvirt's own rejection: enforced, and KVM had not failed it already. */
+	TEST_ASSERT(ia.nestvirt_rejected - ib.nestvirt_rejected ==
+		    (mode == NESTVIRT_MODE_ENFORCE && r->n && !r->kvm_rejects_at_hook),
+		    "%s (%s): nestvirt_rejected grew by %llu", r->name, mode_name[mode],
+		    ia.nestvirt_rejected - ib.nestvirt_rejected);
+	ksft_test_result_pass("%s/%s\n", r->name, mode_name[mode]);
+}
+
+int main(int argc, char *argv[])
+{
+	u32 saved_modes[NESTVIRT_VMX_NR_CLASSES];
+	gva_t vmx_gva;
+	u32 c;
+
+	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
+	nestvirt_check_info(NESTVIRT_BACKEND_VMX);
+	nr_rules = nestvirt_nr_rules();
+	for (c = 0; c < NESTVIRT_VMX_NR_CLASSES; c++)
+		saved_modes[c] = nestvirt_get_mode(c);
+
+	ksft_print_header();
+	ksft_set_plan(3 * (ARRAY_SIZE(rows) - 1) + 2);
+
+	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
+	vcpu_alloc_vmx(vm, &vmx_gva);
+	vcpu_args_set(vcpu, 1, vmx_gva);
+	run_to(STAGE_READY);
+
+	check_row(&rows[0], NESTVIRT_MODE_ENFORCE);
+	for (size_t i = 1; i < ARRAY_SIZE(rows); i++) {
+		check_row(&rows[i], NESTVIRT_MODE_ENFORCE);
+		check_row(&rows[i], NESTVIRT_MODE_AUDIT);
+		check_row(&rows[i], NESTVIRT_MODE_OFF);
+	}
+	check_row(&rows[0], NESTVIRT_MODE_ENFORCE);
+
+	nv_row.quit = 1;
+	sync_global_to_guest(vm, nv_row);
+	vcpu_run(vcpu);
+	kvm_vm_free(vm);
+	for (c = 0; c < NESTVIRT_VMX_NR_CLASSES; c++)
+		nestvirt_set_mode(c, saved_modes[c]);
+	ksft_finished();
+}
