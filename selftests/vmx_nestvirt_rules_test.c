@@ -22,8 +22,13 @@
  *
  * Rows with two rules check the SDM's order: a control failure (error 7)
  * before a host-state one (8), a host-state one before a guest-state one.
- * The valid vmcs12 runs first and last, in enforce mode, with no counter
- * moving.
+ * Rows with no rule are guards: a field invalid where its rule does not
+ * apply (the MSR bitmap without "use MSR bitmaps", a nonzero VPID, a
+ * reserved PAT without "load IA32_PAT"); L2 must run in every mode and no
+ * counter move. The valid vmcs12 runs first and last, in enforce mode,
+ * with no counter moving.
+ *
+ * The rules live here are listed in Documentation/nestvirt/vmx-live-coverage.rst.
  *
  * Runs under Bochs (scripts/lib/bochs-host.sh): each VMLAUNCH is a few
  * hundred milliseconds there.
@@ -44,7 +49,7 @@
 
 #define EXIT_FAILED_ENTRY(reason) (0x80000000u | (reason))
 
-#define NV_MAX_CHANGES	2
+#define NV_MAX_CHANGES	3
 
 /* A field change: field = (field & and) | or. */
 struct nv_change {
@@ -127,16 +132,59 @@ struct row {
 #define HOST_CR4_NO_VMXE { HOST_CR4, ~(u64)X86_CR4_VMXE, 0 }
 #define GUEST_CR0_BIT40 { GUEST_CR0, KEEP, BIT_ULL(40) }
 #define LINK_MISALIGNED { VMCS_LINK_POINTER, 0, 0x1001 }
+#define MSR_BITMAPS_ON { CPU_BASED_VM_EXEC_CONTROL, KEEP, CPU_BASED_USE_MSR_BITMAPS }
+#define MSR_BITMAPS_OFF { CPU_BASED_VM_EXEC_CONTROL, ~(u64)CPU_BASED_USE_MSR_BITMAPS, 0 }
+#define MSR_BITMAP_MISALIGNED { MSR_BITMAP, KEEP, 0x800 }
+#define SECONDARY_ON { CPU_BASED_VM_EXEC_CONTROL, KEEP, CPU_BASED_ACTIVATE_SECONDARY_CONTROLS }
+#define VPID_ON { SECONDARY_VM_EXEC_CONTROL, KEEP, SECONDARY_EXEC_ENABLE_VPID }
+#define VPID(v) { VIRTUAL_PROCESSOR_ID, 0, v }
+/* VM-entry interruption information: valid, type, vector. */
+#define INJECT(type, vector) { VM_ENTRY_INTR_INFO_FIELD, 0, BIT(31) | (type) << 8 | (vector) }
+#define GUEST_EXIT_33 { RES_EXIT, EXIT_FAILED_ENTRY(EXIT_REASON_INVALID_STATE), 0 }
+#define L2_RUNS { RES_EXIT, EXIT_REASON_VMCALL, 0 }
+#define PAT_ENTRY0_RESERVED { GUEST_IA32_PAT, 0, 0x0007040600070402ull }
 
+/*
+ * Rows with no rule are the rules' guards: the same field invalid where
+ * the rule does not apply. They must pass in every mode, or nestvirt
+ * rejects what hardware accepts.
+ */
 static const struct row rows[] = {
-	{ "valid", {}, 0, 0, {}, { RES_EXIT, EXIT_REASON_VMCALL, 0 } },
+	{ "valid", {}, 0, 0, {}, L2_RUNS },
 	{ "ctl_pin_allowed0", { "VMX-CTL-PIN-ALLOWED0" }, CTL,
 	  1, { PIN_CLEAR_DEFAULT1 }, { RES_VMFAIL, 7 }, true },
+	{ "ctl_msr_bitmap_align", { "VMX-CTL-MSR-BITMAP-ALIGN" }, CTL,
+	  2, { MSR_BITMAPS_ON, MSR_BITMAP_MISALIGNED }, { RES_VMFAIL, 7 }, true },
+	{ "guard_msr_bitmap_unused", {}, CTL,
+	  2, { MSR_BITMAPS_OFF, MSR_BITMAP_MISALIGNED }, L2_RUNS },
+	{ "ctl_vpid_zero", { "VMX-CTL-VPID-ZERO" }, CTL,
+	  3, { SECONDARY_ON, VPID_ON, VPID(0) }, { RES_VMFAIL, 7 }, true },
+	{ "guard_vpid_nonzero", {}, CTL,
+	  3, { SECONDARY_ON, VPID_ON, VPID(1) }, L2_RUNS },
+	{ "ctl_event_type_rsvd", { "VMX-CTL-EVENT-TYPE-RSVD" }, CTL,
+	  1, { INJECT(1, 32) }, { RES_VMFAIL, 7 }, true },
+	{ "ctl_event_nmi_vector", { "VMX-CTL-EVENT-NMI-VECTOR" }, CTL,
+	  1, { INJECT(2, 3) }, { RES_VMFAIL, 7 }, true },
 	{ "host_cr4_fixed0", { "VMX-HOST-CR4-FIXED0" }, HOST,
 	  1, { HOST_CR4_NO_VMXE }, { RES_VMFAIL, 8 }, true },
+	{ "host_cs_sel", { "VMX-HOST-CS-SEL" }, HOST,
+	  1, { { HOST_CS_SELECTOR, KEEP, 3 } }, { RES_VMFAIL, 8 }, true },
+	{ "host_tr_null", { "VMX-HOST-TR-NULL" }, HOST,
+	  1, { { HOST_TR_SELECTOR, 0, 0 } }, { RES_VMFAIL, 8 }, true },
+	{ "host_fs_base", { "VMX-HOST-FS-BASE" }, HOST,
+	  1, { { HOST_FS_BASE, 0, BIT_ULL(63) } }, { RES_VMFAIL, 8 }, true },
 	{ "guest_cr0_fixed1", { "VMX-GUEST-CR0-FIXED1" }, GUEST,
-	  1, { GUEST_CR0_BIT40 },
-	  { RES_EXIT, EXIT_FAILED_ENTRY(EXIT_REASON_INVALID_STATE), 0 } },
+	  1, { GUEST_CR0_BIT40 }, GUEST_EXIT_33 },
+	{ "guest_cr4_fixed0", { "VMX-GUEST-CR4-FIXED0" }, GUEST,
+	  1, { { GUEST_CR4, ~(u64)X86_CR4_VMXE, 0 } }, GUEST_EXIT_33 },
+	{ "guest_dr7_high", { "VMX-GUEST-DR7-HIGH" }, GUEST,
+	  1, { { GUEST_DR7, KEEP, BIT_ULL(32) } }, GUEST_EXIT_33 },
+	{ "guest_pat", { "VMX-GUEST-PAT" }, GUEST,
+	  2, { { VM_ENTRY_CONTROLS, KEEP, VM_ENTRY_LOAD_IA32_PAT }, PAT_ENTRY0_RESERVED },
+	  GUEST_EXIT_33 },
+	{ "guard_guest_pat_not_loaded", {}, GUEST,
+	  2, { { VM_ENTRY_CONTROLS, ~(u64)VM_ENTRY_LOAD_IA32_PAT, 0 }, PAT_ENTRY0_RESERVED },
+	  L2_RUNS },
 	{ "guest_link_align", { "VMX-GUEST-LINK-ALIGN" }, GUEST,
 	  1, { LINK_MISALIGNED },
 	  { RES_EXIT, EXIT_FAILED_ENTRY(EXIT_REASON_INVALID_STATE), 4 } },
@@ -233,7 +281,7 @@ static void check_row(const struct row *r, u32 mode)
 		    ia.kvm_rejected - ib.kvm_rejected);
 	/* nestvirt's own rejection: enforced, and KVM had not failed it already. */
 	TEST_ASSERT(ia.nestvirt_rejected - ib.nestvirt_rejected ==
-		    (mode == NESTVIRT_MODE_ENFORCE && r->n && !r->kvm_rejects_at_hook),
+		    (mode == NESTVIRT_MODE_ENFORCE && r->rules[0] && !r->kvm_rejects_at_hook),
 		    "%s (%s): nestvirt_rejected grew by %llu", r->name, mode_name[mode],
 		    ia.nestvirt_rejected - ib.nestvirt_rejected);
 	ksft_test_result_pass("%s/%s\n", r->name, mode_name[mode]);
