@@ -60,6 +60,6 @@ clean:
 help:
 	@echo "make [KDIR=...] [KSRC=...]   build nestvirt.ko, kvm-amd.ko, kvm-intel.ko"
 	@echo "make modules_install          install them under updates/"
-	@echo "scripts/run.sh                boot the emulated KVM host, run a nested guest, show what nestvirt saw"
+	@echo "scripts/run.sh [--amd|--intel] boot the emulated KVM hosts, run nested guests, show what nestvirt saw"
 	@echo "scripts/test.sh               run every test"
 	@echo "scripts/package.sh            build the nestvirt-dkms and nestvirt-tools .debs (dkms.conf)"

@@ -1,28 +1,75 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The main job: boots the emulated AMD KVM host (our kernel under QEMU TCG),
-# loads the hooked kvm-amd and nestvirt, runs an L1 hypervisor with an L2
-# guest, and prints what nestvirt saw. Installs and builds what is missing.
+# The main job: boots the emulated KVM hosts, attaches nestvirt to the
+# hooked vendor module, runs nested guests and prints what nestvirt saw.
+# Installs and builds what is missing.
+#
+#   AMD host (QEMU TCG, SVM): the hooked kvm-amd and nestvirt, an L1
+#   hypervisor with an L2 guest (nestvirt_demo), nestvirtctl.
+#   Intel host (Bochs 2.7, VMX): the hooked kvm-intel with nestvirt in
+#   enforce mode, the kernel's nested VMX selftests, nestvirt's live VMX
+#   rule test (each rule in enforce, audit and off), nestvirtctl.
+#
+# run.sh [--amd | --intel]: both hosts by default, or one.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 . "$here/lib/qemu-host.sh"
+. "$here/lib/bochs-host.sh"
+
+case ${1:-} in
+'') hosts="amd intel" ;;
+--amd) hosts=amd ;;
+--intel) hosts=intel ;;
+*) die "usage: run.sh [--amd | --intel]" ;;
+esac
 
 vars=$(bash "$here/build.sh")
 eval "$vars"
-out=$NESTVIRT_ROOT/build/results/demo
-echo "booting the emulated KVM host (QEMU TCG, -cpu max: AMD with SVM and NPT)..."
-rc=0
-boot_amd_host "$KBUILD" "$NV_MODDIR" demo "$out" || rc=$?
-grep -h -E '^(ok|not ok)|nestvirt|L1 ran' "$out/logs/demo.nestvirt_demo.log" "$out/results.tap" 2>/dev/null |
-	grep -v '^#' || true
-echo "--- nestvirtctl status (in the emulated host, after the demo):"
-cat "$out/logs/demo.nestvirtctl_status.log" 2>/dev/null || true
-echo "--- nestvirtctl rules --failed:"
-cat "$out/logs/demo.nestvirtctl_rules_failed.log" 2>/dev/null || true
-echo "--- kernel log (nestvirt, kvm_amd):"
-grep -E '\] (nestvirt|kvm_amd): ' "$out/dmesg.txt" 2>/dev/null || echo "(no kernel log: see $out/console.log)"
-grep -q '^not ok' "$out/results.tap" 2>/dev/null && exit 1
-[ -s "$out/results.tap" ] || { echo "the emulated host produced no results (exit $rc); see $out/console.log"; exit 1; }
-exit 0
+
+# results_ok OUT RC: the host ran to the end and no test failed.
+results_ok() {
+	local out=$1 rc=$2
+	[ -s "$out/results.tap" ] ||
+		{ echo "the emulated host produced no results (exit $rc); see $out/console.log"; return 1; }
+	! grep -q '^not ok' "$out/results.tap"
+}
+
+run_amd() {
+	local out=$NESTVIRT_ROOT/build/results/demo rc=0
+	echo "=== AMD: booting the emulated KVM host (QEMU TCG, -cpu max: AMD with SVM and NPT)..."
+	boot_amd_host "$KBUILD" "$NV_MODDIR" demo "$out" || rc=$?
+	grep -h -E '^(ok|not ok)|nestvirt|L1 ran' "$out/logs/demo.nestvirt_demo.log" "$out/results.tap" 2>/dev/null |
+		grep -v '^#' || true
+	echo "--- nestvirtctl status (in the emulated host, after the demo):"
+	cat "$out/logs/demo.nestvirtctl_status.log" 2>/dev/null || true
+	echo "--- nestvirtctl rules --failed:"
+	cat "$out/logs/demo.nestvirtctl_rules_failed.log" 2>/dev/null || true
+	echo "--- kernel log (nestvirt, kvm_amd):"
+	grep -E '\] (nestvirt|kvm_amd): ' "$out/dmesg.txt" 2>/dev/null || echo "(no kernel log: see $out/console.log)"
+	results_ok "$out" "$rc"
+}
+
+run_intel() {
+	local out=$NESTVIRT_ROOT/build/results/run-intel rc=0
+	echo "=== Intel: booting the emulated KVM host (Bochs 2.7: VMX with EPT, VPID, shadow VMCS; about a minute)..."
+	boot_intel_host "$KBUILD" "$NV_MODDIR" "$out" || rc=$?
+	echo "--- tests in the emulated host (TAP):"
+	grep -E '^(ok|not ok)' "$out/results.tap" 2>/dev/null || true
+	echo "--- the live VMX rule test, row by row (enforce, audit, off):"
+	grep -E '^# (ok|not ok) [0-9]+ [a-z_0-9]+/(enforce|audit|off)' "$out/console.log" 2>/dev/null |
+		sed 's/^# //' || true
+	echo "--- nestvirtctl in the emulated host, after the tests:"
+	sed -n 's/^# ctl: //p' "$out/console.log" 2>/dev/null || true
+	echo "--- kernel log (nestvirt, kvm_intel):"
+	grep -E '\] (nestvirt|kvm_intel): ' "$out/dmesg.txt" 2>/dev/null || echo "(no kernel log: see $out/console.log)"
+	results_ok "$out" "$rc"
+}
+
+failed=0
+for host in $hosts; do
+	"run_$host" || failed=1
+	echo
+done
+exit $failed

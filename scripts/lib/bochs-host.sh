@@ -54,6 +54,7 @@ bochs_initramfs() {
 		echo "file /nv/modules/stock/kvm-intel.ko $kbuild/arch/x86/kvm/kvm-intel.ko 0644 0 0"
 		echo "file /nv/modules/hooked/kvm-intel.ko $moddir/kvm-intel.ko 0644 0 0"
 		echo "file /nv/modules/nestvirt.ko $moddir/nestvirt.ko 0644 0 0"
+		echo "file /bin/nestvirtctl $(bochs_nestvirtctl) 0755 0 0"
 		for t in "$testdir"/*; do
 			echo "file /nv/tests/${t##*/} $t 0755 0 0"
 		done
@@ -87,6 +88,11 @@ bochs_disk() {
 	rm -f "$img.cfg"
 }
 
+# The static nestvirtctl scripts/build.sh makes for the initramfs.
+bochs_nestvirtctl() {
+	echo "$NESTVIRT_ROOT/build/nestvirtctl-static/x86_64-unknown-linux-gnu/release/nestvirtctl"
+}
+
 # bochs_inputs KBUILD MODDIR TESTDIR: the files the disk image is made of
 # (and this script), one per line.
 bochs_inputs() {
@@ -95,7 +101,7 @@ bochs_inputs() {
 		"$kbuild/arch/x86/boot/bzImage" "$kbuild/usr/gen_init_cpio" \
 		"$kbuild/virt/lib/irqbypass.ko" "$kbuild/arch/x86/kvm/kvm.ko" \
 		"$kbuild/arch/x86/kvm/kvm-intel.ko" "$moddir/kvm-intel.ko" "$moddir/nestvirt.ko" \
-		"$testdir"/*
+		"$(bochs_nestvirtctl)" "$testdir"/*
 }
 
 # bochs_cached_disk KBUILD MODDIR TESTDIR CACHEDIR: prints the path of a disk

@@ -56,7 +56,7 @@ pub const EXIT_CODES: [(Exit, &str); 8] = [
     ),
     (
         Exit::NotSupported,
-        "not supported: the VMX catalogue is not wired to kvm-intel yet (EOPNOTSUPP)",
+        "not supported by the attached backend (EOPNOTSUPP)",
     ),
     (
         Exit::NotNestvirt,
@@ -166,8 +166,11 @@ pub fn errno_failure(op: Op, path: &Path, errno: Errno) -> Failure {
         ),
         (_, Errno::OPNOTSUPP) => Failure::new(
             Exit::NotSupported,
-            "the VMX catalogue is not wired to kvm-intel yet",
-            "on VMX only status and watch work for now (entry counters; no modes, no rules)",
+            format!(
+                "{} is not supported by the attached backend (EOPNOTSUPP)",
+                op.name()
+            ),
+            "the loaded nestvirt does not offer this on its backend; status and watch still show the entry counters",
         ),
         (_, Errno::NOTTY) => Failure::new(
             Exit::NotNestvirt,
@@ -285,12 +288,24 @@ mod tests {
     }
 
     #[test]
-    fn eopnotsupp_is_the_unwired_vmx_catalogue() {
+    fn eopnotsupp_is_not_supported_by_the_backend() {
         for op in [Op::SetMode, Op::GetMode, Op::GetRule] {
             let f = map(op, Errno::OPNOTSUPP);
+            assert_eq!(f.exit, Exit::NotSupported);
             assert_eq!(f.exit.code(), 6);
-            assert_eq!(f.message, "the VMX catalogue is not wired to kvm-intel yet");
+            assert_eq!(
+                f.message,
+                format!(
+                    "{} is not supported by the attached backend (EOPNOTSUPP)",
+                    op.name()
+                )
+            );
+            assert!(!f.message.contains("VMX") && !f.message.contains("wired"));
+            assert!(f.hint.contains("status and watch"), "{}", f.hint);
         }
+        assert!(
+            exit_codes_help().contains("\n  6  not supported by the attached backend (EOPNOTSUPP)")
+        );
     }
 
     #[test]

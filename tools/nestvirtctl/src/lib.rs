@@ -72,7 +72,8 @@ fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
 }
 
 /// The mode of every class of `backend`; `None` for a class whose mode the
-/// backend cannot tell (`EOPNOTSUPP`).
+/// attached backend does not support reading (`EOPNOTSUPP`, shown as "not
+/// supported"). SVM and VMX both answer every class.
 fn class_modes(dev: &mut dyn Nestvirt, backend: Backend) -> Result<Vec<ClassMode>, Failure> {
     backend
         .classes()
@@ -191,7 +192,8 @@ fn sample(dev: &mut dyn Nestvirt) -> Result<Sample, Failure> {
     let info = read_info(dev)?;
     let rules = match read_rules(dev) {
         Ok(rules) => rules,
-        // Not attached or the VMX catalogue: counters only.
+        // Not attached, or a backend that does not support rules
+        // (EOPNOTSUPP): counters only.
         Err(Errno::NODEV | Errno::OPNOTSUPP) => Vec::new(),
         Err(e) => return Err(errno_failure(Op::GetRule, dev.path(), e)),
     };
@@ -238,6 +240,8 @@ mod tests {
 
     /// A fake `/dev/nestvirt`: an SVM or VMX backend with modes and rules;
     /// every GET_INFO adds 10 nested entries and one failure to rule 1.
+    /// `fail` makes the calls it names answer an errno (`EOPNOTSUPP` for a
+    /// backend that does not support them).
     struct Fake {
         info: NestvirtInfo,
         modes: Vec<u32>,
@@ -261,10 +265,19 @@ mod tests {
             }
         }
 
+        /// The VMX catalogue: classes controls (0), host_state (1),
+        /// guest_state (2), msr_list (3).
         fn vmx() -> Self {
             let mut f = Self::svm();
             f.info.backend = 2;
-            f.rules.clear();
+            f.modes = vec![1; 4];
+            f.rules = vec![
+                rule(0, 0, "VMX-CTL-PIN-ALLOWED0", 0),
+                rule(1, 1, "VMX-HOST-CR4-FIXED0", 4),
+                rule(2, 2, "VMX-GUEST-CR0-FIXED1", 0),
+                rule(3, 2, "VMX-GUEST-LINK-ALIGN", 2),
+                rule(4, 3, "VMX-MSR-ENTRY-LOAD-FS-BASE", 0),
+            ];
             f
         }
 
@@ -274,10 +287,6 @@ mod tests {
                 Some((name, e)) if call.starts_with(name) => Err(e),
                 _ => Ok(()),
             }
-        }
-
-        fn is_vmx(&self) -> bool {
-            self.info.backend == 2
         }
     }
 
@@ -296,16 +305,10 @@ mod tests {
         }
         fn get_mode(&mut self, class: u32) -> Result<u32, Errno> {
             self.check(&format!("get_mode {class}"))?;
-            if self.is_vmx() {
-                return Err(Errno::OPNOTSUPP);
-            }
             self.modes.get(class as usize).copied().ok_or(Errno::INVAL)
         }
         fn set_mode(&mut self, class: u32, mode: u32) -> Result<(), Errno> {
             self.check(&format!("set_mode {class} {mode}"))?;
-            if self.is_vmx() {
-                return Err(Errno::OPNOTSUPP);
-            }
             if class == NESTVIRT_CLASS_ALL {
                 self.modes.iter_mut().for_each(|m| *m = mode);
             } else {
@@ -315,9 +318,6 @@ mod tests {
         }
         fn rule(&mut self, index: u32) -> Result<NestvirtRule, Errno> {
             self.check(&format!("rule {index}"))?;
-            if self.is_vmx() {
-                return Err(Errno::OPNOTSUPP);
-            }
             self.rules.get(index as usize).copied().ok_or(Errno::NOENT)
         }
     }
@@ -360,24 +360,64 @@ mod tests {
     }
 
     #[test]
-    fn status_on_vmx_does_not_fail() {
+    fn status_on_vmx_reads_every_vmx_class_mode() {
         let mut dev = Fake::vmx();
+        dev.modes[2] = 2;
         let (r, out) = exec(&mut dev, &["status", "--json"]);
         assert_eq!(r, Ok(()));
+        assert_eq!(
+            dev.calls,
+            [
+                "info",
+                "get_mode 0",
+                "get_mode 1",
+                "get_mode 2",
+                "get_mode 3"
+            ]
+        );
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["backend"], "vmx");
-        assert_eq!(v["classes"].as_array().unwrap().len(), 4);
-        assert!(v["classes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["mode"].is_null()));
+        assert_eq!(
+            v["classes"],
+            serde_json::json!([
+                {"class": 0, "name": "controls", "mode": "audit"},
+                {"class": 1, "name": "host_state", "mode": "audit"},
+                {"class": 2, "name": "guest_state", "mode": "enforce"},
+                {"class": 3, "name": "msr_list", "mode": "audit"}
+            ])
+        );
         let (r, out) = exec(&mut Fake::vmx(), &["status"]);
         assert_eq!(r, Ok(()));
+        assert!(out.contains("  host_state              audit\n"), "{out}");
         assert!(
-            out.contains("  controls                not wired yet\n"),
+            !out.contains("not supported") && !out.contains("wired"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn status_survives_a_backend_without_modes() {
+        for mut dev in [Fake::svm(), Fake::vmx()] {
+            dev.fail = Some(("get_mode", Errno::OPNOTSUPP));
+            let (r, out) = exec(&mut dev, &["status", "--json"]);
+            assert_eq!(r, Ok(()));
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert!(v["classes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["mode"].is_null()));
+            let (r, out) = exec(&mut dev, &["status"]);
+            assert_eq!(r, Ok(()));
+            assert!(
+                out.contains("  controls                not supported\n"),
+                "{out}"
+            );
+        }
+        // Any other error of GET_MODE is one.
+        let mut dev = Fake::vmx();
+        dev.fail = Some(("get_mode", Errno::IO));
+        assert_eq!(exec(&mut dev, &["status"]).0.unwrap_err().exit.code(), 1);
     }
 
     #[test]
@@ -443,13 +483,88 @@ mod tests {
     }
 
     #[test]
-    fn rules_on_vmx_and_detached_fail_with_6_and_5() {
-        let err = exec(&mut Fake::vmx(), &["rules"]).0.unwrap_err();
-        assert_eq!(err.exit.code(), 6);
-        assert_eq!(
-            err.message,
-            "the VMX catalogue is not wired to kvm-intel yet"
+    fn rules_on_vmx_list_the_vmx_catalogue_by_class() {
+        let mut dev = Fake::vmx();
+        dev.modes[1] = 2;
+        let (r, out) = exec(&mut dev, &["rules"]);
+        assert_eq!(r, Ok(()));
+        assert_eq!(out.lines().count(), 6, "{out}");
+        assert!(
+            out.contains("VMX-HOST-CR4-FIXED0         host_state   enforce         5\n"),
+            "{out}"
         );
+        assert!(dev.calls.contains(&"rule 5".to_string()));
+
+        // Each VMX class by name (any case, '-' or '_') and by number.
+        for (class, ids) in [
+            ("controls", &["VMX-CTL-PIN-ALLOWED0"][..]),
+            ("Host-State", &["VMX-HOST-CR4-FIXED0"]),
+            (
+                "guest_state",
+                &["VMX-GUEST-CR0-FIXED1", "VMX-GUEST-LINK-ALIGN"],
+            ),
+            ("2", &["VMX-GUEST-CR0-FIXED1", "VMX-GUEST-LINK-ALIGN"]),
+            ("MSR_LIST", &["VMX-MSR-ENTRY-LOAD-FS-BASE"]),
+        ] {
+            let (r, out) = exec(&mut Fake::vmx(), &["rules", "--class", class, "--json"]);
+            assert_eq!(r, Ok(()), "{class}");
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            let got: Vec<&str> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap())
+                .collect();
+            assert_eq!(got, ids, "{class}");
+        }
+        let (_, out) = exec(
+            &mut Fake::vmx(),
+            &["rules", "--failed", "--class", "guest-state", "--json"],
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([{
+                "index": 3, "id": "VMX-GUEST-LINK-ALIGN", "class": 2,
+                "class_name": "guest_state", "mode": "audit", "failures": 2
+            }])
+        );
+
+        // SVM's classes are not VMX's.
+        let mut dev = Fake::vmx();
+        let err = exec(&mut dev, &["rules", "--class", "int_ctl"])
+            .0
+            .unwrap_err();
+        assert_eq!(err.exit.code(), 2);
+        assert_eq!(err.message, "vmx has no class int_ctl");
+        assert!(
+            err.hint
+                .contains("controls, host_state, guest_state, msr_list"),
+            "{}",
+            err.hint
+        );
+        assert_eq!(dev.calls, ["info"]);
+        assert_eq!(
+            exec(&mut Fake::vmx(), &["rules", "--class", "4"])
+                .0
+                .unwrap_err()
+                .exit
+                .code(),
+            2
+        );
+    }
+
+    #[test]
+    fn rules_unsupported_and_detached_fail_with_6_and_5() {
+        for mut dev in [Fake::svm(), Fake::vmx()] {
+            dev.fail = Some(("rule", Errno::OPNOTSUPP));
+            let err = exec(&mut dev, &["rules"]).0.unwrap_err();
+            assert_eq!(err.exit.code(), 6);
+            assert_eq!(
+                err.message,
+                "NESTVIRT_GET_RULE is not supported by the attached backend (EOPNOTSUPP)"
+            );
+        }
         let mut dev = Fake::svm();
         dev.info.backend = 0;
         assert_eq!(exec(&mut dev, &["rules"]).0.unwrap_err().exit.code(), 5);
@@ -490,6 +605,62 @@ mod tests {
     }
 
     #[test]
+    fn mode_on_vmx_sets_and_shows_the_vmx_classes() {
+        let mut dev = Fake::vmx();
+        let (r, out) = exec(&mut dev, &["mode", "guest-state", "enforce"]);
+        assert_eq!(r, Ok(()));
+        assert!(
+            dev.calls.contains(&"set_mode 2 2".to_string()),
+            "{:?}",
+            dev.calls
+        );
+        assert_eq!(dev.modes, [1, 1, 2, 1]);
+        assert_eq!(
+            out,
+            "controls     audit\nhost_state   audit\nguest_state  enforce\nmsr_list     audit\n"
+        );
+
+        // controls is class 0 on VMX (2 on SVM); names in any case, numbers.
+        for (words, class, mode) in [
+            (&["controls", "off"][..], 0, 0),
+            (&["HOST_STATE", "enforce"], 1, 2),
+            (&["msr-list", "audit"], 3, 1),
+            (&["3", "off"], 3, 0),
+            (&["all", "enforce"], NESTVIRT_CLASS_ALL, 2),
+        ] {
+            let mut dev = Fake::vmx();
+            let args: Vec<&str> = std::iter::once("mode")
+                .chain(words.iter().copied())
+                .collect();
+            let (r, _) = exec(&mut dev, &args);
+            assert_eq!(r, Ok(()), "{words:?}");
+            assert!(
+                dev.calls.contains(&format!("set_mode {class} {mode}")),
+                "{words:?}: {:?}",
+                dev.calls
+            );
+        }
+
+        let (r, out) = exec(&mut Fake::vmx(), &["mode", "--json"]);
+        assert_eq!(r, Ok(()));
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["backend"], "vmx");
+        assert_eq!(v["classes"][3]["name"], "msr_list");
+        assert_eq!(v["classes"].as_array().unwrap().len(), 4);
+
+        // SVM's classes are not VMX's, nor class 4.
+        for words in [&["forced", "off"][..], &["save", "off"], &["4", "off"]] {
+            let mut dev = Fake::vmx();
+            let args: Vec<&str> = std::iter::once("mode")
+                .chain(words.iter().copied())
+                .collect();
+            let err = exec(&mut dev, &args).0.unwrap_err();
+            assert_eq!(err.exit.code(), 2, "{words:?}");
+            assert!(!dev.calls.iter().any(|c| c.starts_with("set_mode")));
+        }
+    }
+
+    #[test]
     fn mode_failures() {
         let mut dev = Fake::svm();
         dev.fail = Some(("set_mode", Errno::PERM));
@@ -497,12 +668,19 @@ mod tests {
             exec(&mut dev, &["mode", "off"]).0.unwrap_err().exit.code(),
             4
         );
-        let err = exec(&mut Fake::vmx(), &["mode", "audit"]).0.unwrap_err();
+        // A backend that does not support modes: setting or showing them
+        // fails with 6.
+        let mut dev = Fake::vmx();
+        dev.fail = Some(("set_mode", Errno::OPNOTSUPP));
+        let err = exec(&mut dev, &["mode", "audit"]).0.unwrap_err();
         assert_eq!(err.exit.code(), 6);
         assert_eq!(
-            exec(&mut Fake::vmx(), &["mode"]).0.unwrap_err().exit.code(),
-            6
+            err.message,
+            "NESTVIRT_SET_MODE is not supported by the attached backend (EOPNOTSUPP)"
         );
+        let mut dev = Fake::svm();
+        dev.fail = Some(("get_mode", Errno::OPNOTSUPP));
+        assert_eq!(exec(&mut dev, &["mode"]).0.unwrap_err().exit.code(), 6);
         let err = exec(&mut Fake::svm(), &["mode", "6", "off"]).0.unwrap_err();
         assert_eq!(err.exit.code(), 2);
         let mut dev = Fake::svm();
@@ -546,12 +724,28 @@ mod tests {
     }
 
     #[test]
-    fn watch_on_vmx_shows_counters_without_rules() {
+    fn watch_on_vmx_shows_counters_and_vmx_rules() {
         let (r, out) = exec(&mut Fake::vmx(), &["watch", "--count", "1", "--json"]);
         assert_eq!(r, Ok(()));
         let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
         assert_eq!(v["nested_entries"], 10);
-        assert_eq!(v["rules"], serde_json::json!([]));
+        assert_eq!(
+            v["rules"],
+            serde_json::json!([{"index": 1, "id": "VMX-HOST-CR4-FIXED0", "class": 1,
+                                 "class_name": "host_state", "delta": 1}])
+        );
+    }
+
+    #[test]
+    fn watch_without_rules_shows_counters_only() {
+        for mut dev in [Fake::svm(), Fake::vmx()] {
+            dev.fail = Some(("rule", Errno::OPNOTSUPP));
+            let (r, out) = exec(&mut dev, &["watch", "--count", "1", "--json"]);
+            assert_eq!(r, Ok(()));
+            let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+            assert_eq!(v["nested_entries"], 10);
+            assert_eq!(v["rules"], serde_json::json!([]));
+        }
     }
 
     #[test]

@@ -81,8 +81,8 @@ pub fn counter_delta(prev: u64, cur: u64) -> u64 {
     cur.checked_sub(prev).unwrap_or(cur)
 }
 
-/// The mode of one class; `mode` is `None` where the backend cannot tell
-/// (`EOPNOTSUPP`: the VMX catalogue is not wired yet).
+/// The mode of one class; `mode` is `None` where the attached backend does
+/// not support reading it (`NESTVIRT_GET_MODE` answered `EOPNOTSUPP`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ClassMode {
     pub class: u32,
@@ -101,8 +101,8 @@ impl ClassMode {
     }
 }
 
-/// Text for a mode that could not be read.
-pub const NOT_WIRED: &str = "not wired yet";
+/// Text for a mode the attached backend does not support reading.
+pub const NOT_SUPPORTED: &str = "not supported";
 
 /// `nestvirtctl status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -161,7 +161,7 @@ impl Status {
         for class in &self.classes {
             line(
                 &format!("  {}", class.name),
-                &class.mode.as_deref().unwrap_or(NOT_WIRED),
+                &class.mode.as_deref().unwrap_or(NOT_SUPPORTED),
             );
         }
         line("nested entries:", &c.nested_entries);
@@ -190,7 +190,7 @@ impl Modes {
         let width = self.classes.iter().map(|c| c.name.len()).max().unwrap_or(0);
         let mut s = String::new();
         for c in &self.classes {
-            let mode = c.mode.as_deref().unwrap_or(NOT_WIRED);
+            let mode = c.mode.as_deref().unwrap_or(NOT_SUPPORTED);
             let _ = writeln!(s, "{:<width$}  {mode}", c.name);
         }
         s
@@ -246,7 +246,7 @@ pub fn rules_table(rows: &[RuleRow]) -> String {
         .max(5);
     let mode_w = rows
         .iter()
-        .map(|r| r.mode.as_deref().unwrap_or(NOT_WIRED).len())
+        .map(|r| r.mode.as_deref().unwrap_or(NOT_SUPPORTED).len())
         .max()
         .unwrap_or(0)
         .max(4);
@@ -262,7 +262,7 @@ pub fn rules_table(rows: &[RuleRow]) -> String {
             "{:<id_w$}  {:<class_w$}  {:<mode_w$}  {:>8}",
             r.id,
             r.class_name,
-            r.mode.as_deref().unwrap_or(NOT_WIRED),
+            r.mode.as_deref().unwrap_or(NOT_SUPPORTED),
             r.failures
         );
     }
@@ -290,7 +290,7 @@ pub(crate) mod tests {
         let mut info = NestvirtInfo::zeroed();
         info.abi_version = NESTVIRT_ABI_VERSION;
         info.backend = 1;
-        info.hook_abi_version = 3;
+        info.hook_abi_version = 5;
         info.mode = 1;
         info.kernel_release[..5].copy_from_slice(b"7.3.4");
         info.nested_entries = 1000;
@@ -347,7 +347,7 @@ pub(crate) mod tests {
         assert_eq!(sorted, expected);
         assert_eq!(v["abi_version"], 1);
         assert_eq!(v["backend"], "svm");
-        assert_eq!(v["hook_abi_version"], 3);
+        assert_eq!(v["hook_abi_version"], 5);
         assert_eq!(v["kernel_release"], "7.3.4");
         assert_eq!(v["default_mode"], "audit");
         assert_eq!(v["nested_entries"], 1000);
@@ -366,25 +366,60 @@ pub(crate) mod tests {
         assert_eq!(v["classes"].as_array().unwrap().len(), 6);
     }
 
+    fn vmx_modes() -> Vec<ClassMode> {
+        (0..4)
+            .map(|c| ClassMode::new(Backend::Vmx, c, Some(if c == 2 { 2 } else { 1 })))
+            .collect()
+    }
+
     #[test]
-    fn unwired_modes_are_json_null_and_text_not_wired() {
+    fn vmx_status_names_the_vmx_classes_and_their_modes() {
         let mut i = info();
         i.backend = 2;
-        let classes = (0..4)
-            .map(|c| ClassMode::new(Backend::Vmx, c, None))
+        let status = Status::new(&i, vmx_modes());
+        let v: serde_json::Value = serde_json::from_str(&json(&status)).unwrap();
+        assert_eq!(v["backend"], "vmx");
+        assert_eq!(
+            v["classes"],
+            serde_json::json!([
+                {"class": 0, "name": "controls", "mode": "audit"},
+                {"class": 1, "name": "host_state", "mode": "audit"},
+                {"class": 2, "name": "guest_state", "mode": "enforce"},
+                {"class": 3, "name": "msr_list", "mode": "audit"}
+            ])
+        );
+        let text = status.text();
+        assert!(text.contains("backend:                  vmx\n"), "{text}");
+        assert!(
+            text.contains(
+                "class modes:\n  controls                audit\n  host_state              audit\n  guest_state             enforce\n  msr_list                audit\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains(NOT_SUPPORTED), "{text}");
+    }
+
+    #[test]
+    fn unsupported_modes_are_json_null_and_text_not_supported() {
+        let classes = (0..6)
+            .map(|c| ClassMode::new(Backend::Svm, c, None))
             .collect();
-        let status = Status::new(&i, classes);
+        let status = Status::new(&info(), classes);
         let v: serde_json::Value = serde_json::from_str(&json(&status)).unwrap();
         assert_eq!(
-            v["classes"][3],
-            serde_json::json!({"class": 3, "name": "msr_list", "mode": null})
+            v["classes"][5],
+            serde_json::json!({"class": 5, "name": "forced", "mode": null})
         );
         let text = status.text();
         assert!(
-            text.contains("  guest_state             not wired yet\n"),
+            text.contains("  int_ctl                 not supported\n"),
             "{text}"
         );
-        assert!(text.contains("backend:                  vmx\n"), "{text}");
+        let modes = Modes {
+            backend: "svm".into(),
+            classes: status.classes.clone(),
+        };
+        assert!(modes.text().contains("vmrun     not supported\n"));
     }
 
     #[test]
@@ -393,7 +428,7 @@ pub(crate) mod tests {
         let expected = "\
 backend:                  svm
 nestvirt ABI version:     1
-hook ABI version:         3
+hook ABI version:         5
 kernel release:           7.3.4
 default mode:             audit
 class modes:

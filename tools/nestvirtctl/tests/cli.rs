@@ -32,7 +32,7 @@ fn help_lists_the_commands_options_and_exit_codes() {
         "/dev/nestvirt",
         "Exit status:",
         "3  device missing",
-        "6  not supported",
+        "6  not supported by the attached backend (EOPNOTSUPP)",
         "7  not a nestvirt device",
     ] {
         assert!(help.contains(word), "--help lacks {word:?}:\n{help}");
