@@ -110,9 +110,10 @@ install_bindgen() {
 
 install_virtme_ng() {
 	# Not `pip show | grep -q`: grep's early exit fails pip with SIGPIPE,
-	# and pipefail made every run reinstall.
+	# and pipefail made every run reinstall. `|| true`: on a fresh machine
+	# there is no pip yet, and errexit would end setup here, silently.
 	local have
-	have=$("$NESTVIRT_VENV/bin/pip" show virtme-ng 2>/dev/null | sed -n 's/^Version: //p')
+	have=$("$NESTVIRT_VENV/bin/pip" show virtme-ng 2>/dev/null | sed -n 's/^Version: //p' || true)
 	if [ -x "$NESTVIRT_VENV/bin/vng" ] && [ "$have" = "$VIRTME_NG_VERSION" ]; then
 		return 0
 	fi
