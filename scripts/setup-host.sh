@@ -8,7 +8,9 @@
 # (linux-source-7.3) alone comes from trixie-backports, pinned at priority 1 so
 # apt never upgrades the system from it; it is fetched with `apt-get download`
 # and unpacked, never installed.
-set -euo pipefail
+set -Eeuo pipefail
+# A failing step says which; errexit alone would end setup without a word.
+trap 'echo "setup: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
