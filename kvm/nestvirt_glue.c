@@ -197,6 +197,10 @@ static_assert(sizeof(struct nestvirt_entry) == 88);
 static_assert(offsetof(struct nestvirt_verdict, flags) == 24);
 static_assert(sizeof(struct nestvirt_verdict) == 32);
 static_assert(offsetof(struct nestvirt_target, detach) == 24);
+static_assert(offsetof(struct nestvirt_hook_ops, msr_entry) == 8);
+static_assert(offsetof(struct nestvirt_msr_entry, list) == 16);
+static_assert(offsetof(struct nestvirt_msr_entry, in_smm) == 36);
+static_assert(sizeof(struct nestvirt_msr_entry) == 40);
 static_assert(sizeof(struct nestvirt_target) == 48);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM

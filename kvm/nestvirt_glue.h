@@ -149,4 +149,27 @@ static __always_inline bool nestvirt_vmx_restored(struct kvm_vcpu *vcpu,
 	return __nestvirt_vmx_restored(vcpu, vmcs12, source);
 }
 
+bool __nestvirt_vmx_msr_entry(struct kvm_vcpu *vcpu, u32 list, u64 gpa,
+			      u32 i, const struct vmx_msr_entry *e,
+			      int kvm_error, bool faulted);
+
+/*
+ * kvm-intel: entry @i (0-based) of the MSR list @list at @gpa, as KVM read
+ * it; @kvm_error is KVM's own check of it (0: passed). Returns true when
+ * the entry fails: KVM's verdict, or nestvirt's in enforce mode. With
+ * @faulted, the entry passed and KVM's WRMSR/RDMSR for it faulted: the
+ * entry fails whatever this returns. Detached (or @list
+ * NESTVIRT_MSR_NONE), KVM's verdict alone.
+ */
+static __always_inline bool
+nestvirt_vmx_msr_entry(struct kvm_vcpu *vcpu, u32 list, u64 gpa, u32 i,
+		       const struct vmx_msr_entry *e, int kvm_error,
+		       bool faulted)
+{
+	if (!nestvirt_attached() || list == NESTVIRT_MSR_NONE)
+		return kvm_error != 0;
+	return __nestvirt_vmx_msr_entry(vcpu, list, gpa, i, e, kvm_error,
+					faulted);
+}
+
 #endif /* _NESTVIRT_GLUE_H */

@@ -169,3 +169,31 @@ bool __nestvirt_vmx_restored(struct kvm_vcpu *vcpu,
 
 	return nestvirt_vmx_check(vcpu, vmcs12, source, 0, &verdict);
 }
+
+bool __nestvirt_vmx_msr_entry(struct kvm_vcpu *vcpu, u32 list, u64 gpa,
+			      u32 i, const struct vmx_msr_entry *e,
+			      int kvm_error, bool faulted)
+{
+	const struct nestvirt_hook_ops *ops;
+	struct nestvirt_verdict verdict = {};
+	struct nestvirt_msr_entry entry = {
+		.list_gpa = gpa,
+		.value = e->value,
+		.list = list,
+		.position = i + 1,
+		.index = e->index,
+		.reserved = e->reserved,
+		.vcpu_id = vcpu->vcpu_id,
+		.in_smm = is_smm(vcpu),
+		.kvm_failed = kvm_error != 0,
+		.faulted = faulted,
+	};
+
+	scoped_guard(preempt) {
+		ops = rcu_dereference_sched(nestvirt_ops);
+		if (ops && ops->msr_entry)
+			ops->msr_entry(&entry, &verdict);
+	}
+	/* nestvirt can only add failures: KVM's stands in every mode. */
+	return kvm_error || verdict.action == NESTVIRT_VERDICT_FAIL;
+}

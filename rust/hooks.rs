@@ -6,6 +6,7 @@ use crate::{
     hooks_abi::{
         NestvirtEntry,
         NestvirtHookOps,
+        NestvirtMsrEntry,
         NestvirtVerdict,
         NESTVIRT_BACKEND_SVM,
         NESTVIRT_BACKEND_VMX,
@@ -20,12 +21,14 @@ use crate::{
         STATS, //
     },
     svm_entry,
-    vmx_entry, //
+    vmx_entry,
+    vmx_msr_list, //
 };
 
 /// The ops nestvirt attaches; 'static as the hook ABI requires.
 pub(crate) static HOOK_OPS: NestvirtHookOps = NestvirtHookOps {
     nested_entry: Some(nested_entry),
+    msr_entry: Some(msr_entry),
 };
 
 /// `nestvirt_hook_ops.nested_entry`: one nested entry.
@@ -82,4 +85,20 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
 /// The other sources and KVM's rejections bump counters of their own.
 fn replays_count_alike(entry: &NestvirtEntry) -> bool {
     entry.kvm_verdict == 0 && matches!(entry.source, NESTVIRT_ENTRY_VMRUN | NESTVIRT_ENTRY_VMCB02)
+}
+
+/// `nestvirt_hook_ops.msr_entry`: one entry of a VMX MSR list.
+///
+/// # Safety
+///
+/// `entry` points at a valid `struct nestvirt_msr_entry` and `verdict` at a
+/// zeroed, writable `struct nestvirt_verdict`, both live for the call (the
+/// vendor module's glue passes its locals).
+unsafe extern "C" fn msr_entry(entry: *const NestvirtMsrEntry, verdict: *mut NestvirtVerdict) {
+    // SAFETY: By the function's safety requirements `entry` is valid.
+    let entry = unsafe { &*entry };
+    // SAFETY: By the function's safety requirements `verdict` is valid,
+    // writable and not aliased for the call.
+    let verdict = unsafe { &mut *verdict };
+    vmx_msr_list::check(entry, verdict);
 }

@@ -38,6 +38,13 @@ pub(crate) const NESTVIRT_ENTRY_SET_STATE: u32 = 4;
 /// `NESTVIRT_ENTRY_VMCB02`: vmcb02 built for L2, before L2 runs.
 pub(crate) const NESTVIRT_ENTRY_VMCB02: u32 = 5;
 
+/// `NESTVIRT_MSR_ENTRY_LOAD`: the VM-entry MSR-load list.
+pub(crate) const NESTVIRT_MSR_ENTRY_LOAD: u32 = 0;
+/// `NESTVIRT_MSR_EXIT_STORE`: the VM-exit MSR-store list.
+pub(crate) const NESTVIRT_MSR_EXIT_STORE: u32 = 1;
+/// `NESTVIRT_MSR_EXIT_LOAD`: the VM-exit MSR-load list.
+pub(crate) const NESTVIRT_MSR_EXIT_LOAD: u32 = 2;
+
 /// `NESTVIRT_SVM_INTERCEPT_WORDS`: intercept words of a VMCB.
 pub(crate) const NESTVIRT_SVM_INTERCEPT_WORDS: usize = 6;
 
@@ -197,6 +204,33 @@ pub(crate) struct NestvirtVerdict {
     reserved: u32,
 }
 
+/// `struct nestvirt_msr_entry`: one entry of a VMX MSR list, as KVM read
+/// it, and what KVM made of it.
+#[repr(C)]
+pub(crate) struct NestvirtMsrEntry {
+    /// The list's address in L1.
+    pub(crate) list_gpa: u64,
+    /// Bits 127:64 of the entry.
+    pub(crate) value: u64,
+    /// `NESTVIRT_MSR_*`.
+    pub(crate) list: u32,
+    /// 1-based index of the entry in the list.
+    pub(crate) position: u32,
+    /// Bits 31:0: the MSR.
+    pub(crate) index: u32,
+    /// Bits 63:32.
+    pub(crate) reserved: u32,
+    /// KVM's vCPU id.
+    pub(crate) vcpu_id: u32,
+    /// The entry's VM entry or exit is in SMM.
+    pub(crate) in_smm: u8,
+    /// KVM's own check of the entry failed.
+    pub(crate) kvm_failed: u8,
+    /// KVM's WRMSR/RDMSR for the entry faulted (a second report).
+    pub(crate) faulted: u8,
+    pad: u8,
+}
+
 /// `struct nestvirt_replays`: checks the glue answered by replay.
 #[repr(C)]
 #[derive(Default)]
@@ -211,11 +245,17 @@ pub(crate) struct NestvirtReplays {
 pub(crate) type NestedEntryFn =
     unsafe extern "C" fn(entry: *const NestvirtEntry, verdict: *mut NestvirtVerdict);
 
+/// The MSR-entry callback's C type.
+pub(crate) type MsrEntryFn =
+    unsafe extern "C" fn(entry: *const NestvirtMsrEntry, verdict: *mut NestvirtVerdict);
+
 /// `struct nestvirt_hook_ops`: the callbacks nestvirt.ko provides.
 #[repr(C)]
 pub(crate) struct NestvirtHookOps {
     /// Called on every nested entry, with preemption disabled.
     pub(crate) nested_entry: Option<NestedEntryFn>,
+    /// VMX: called on every entry of an MSR list, with preemption disabled.
+    pub(crate) msr_entry: Option<MsrEntryFn>,
 }
 
 /// `struct nestvirt_target`: what a hooked vendor module exports.
@@ -262,7 +302,10 @@ const _: () = {
     assert!(offset_of!(NestvirtVerdict, flags) == 24);
     assert!(size_of::<NestvirtVerdict>() == 32);
     assert!(size_of::<NestvirtReplays>() == 16);
-    assert!(size_of::<NestvirtHookOps>() == 8);
+    assert!(size_of::<NestvirtHookOps>() == 16);
+    assert!(offset_of!(NestvirtMsrEntry, list) == 16);
+    assert!(offset_of!(NestvirtMsrEntry, in_smm) == 36);
+    assert!(size_of::<NestvirtMsrEntry>() == 40);
     assert!(offset_of!(NestvirtTarget, kernel_release) == 8);
     assert!(offset_of!(NestvirtTarget, attach) == 16);
     assert!(offset_of!(NestvirtTarget, detach) == 24);

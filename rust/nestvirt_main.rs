@@ -39,6 +39,7 @@ mod svm_entry;
 mod trace;
 mod uapi;
 mod vmx_entry;
+mod vmx_msr_list;
 
 module! {
     type: NestvirtModule,

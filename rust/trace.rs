@@ -23,13 +23,33 @@ extern "C" {
 
 /// Emits `nestvirt_rule_failed` for one failing rule of one nested entry.
 pub(crate) fn rule_failed(entry: &NestvirtEntry, rule: usize, id: &'static str, enforced: bool) {
+    rule_failed_at(
+        entry.backend,
+        entry.vcpu_id,
+        entry.state_gpa,
+        rule,
+        id,
+        enforced,
+    );
+}
+
+/// Emits `nestvirt_rule_failed` for one failing rule, of `backend`'s vCPU
+/// `vcpu_id`, at `gpa` (the vmcb12/vmcs12, or an MSR list).
+pub(crate) fn rule_failed_at(
+    backend: u32,
+    vcpu_id: u32,
+    gpa: u64,
+    rule: usize,
+    id: &'static str,
+    enforced: bool,
+) {
     // SAFETY: `id` points at `id.len()` bytes of a 'static string (the C side
     // copies at most that many, it needs no NUL); the rest are plain values.
     unsafe {
         nestvirt_trace_rule_failed(
-            entry.backend,
-            entry.vcpu_id,
-            entry.state_gpa,
+            backend,
+            vcpu_id,
+            gpa,
             u32::try_from(rule).unwrap_or(u32::MAX),
             id.as_ptr().cast(),
             c_int::try_from(id.len()).unwrap_or(0),

@@ -186,6 +186,34 @@ struct nestvirt_verdict {
 	__u32 reserved;
 };
 
+/* VMX: which MSR list an entry is in (SDM 27.4, 28.4, 28.6). */
+#define NESTVIRT_MSR_ENTRY_LOAD		0	/* VM-entry MSR-load list */
+#define NESTVIRT_MSR_EXIT_STORE		1	/* VM-exit MSR-store list */
+#define NESTVIRT_MSR_EXIT_LOAD		2	/* VM-exit MSR-load list */
+#define NESTVIRT_MSR_NONE		0xffffffff /* glue only: not a list walk */
+
+/*
+ * VMX: one entry of an MSR list, as KVM read it (once) from L1's memory,
+ * and what KVM made of it.
+ */
+struct nestvirt_msr_entry {
+	__u64 list_gpa;		/* the list's address in L1 */
+	__u64 value;		/* bits 127:64 (load lists) */
+	__u32 list;		/* NESTVIRT_MSR_* */
+	__u32 position;		/* 1-based index of the entry in the list */
+	__u32 index;		/* bits 31:0: the MSR */
+	__u32 reserved;		/* bits 63:32 */
+	__u32 vcpu_id;
+	__u8 in_smm;		/* the entry's VM entry/exit is in SMM */
+	__u8 kvm_failed;	/* KVM's own check of the entry failed */
+	/*
+	 * The WRMSR (load) or RDMSR (store) KVM made for the entry faulted:
+	 * a second report of an entry the first passed.
+	 */
+	__u8 faulted;
+	__u8 pad;
+};
+
 /* Checks the glue answered from a replayable verdict, since attach(). */
 struct nestvirt_replays {
 	__u64 entries;		/* nested entries (SVM: VMRUN) */
@@ -197,6 +225,13 @@ struct nestvirt_hook_ops {
 	/* A nested entry is about to happen; fill @v (zeroed by the caller). */
 	void (*nested_entry)(const struct nestvirt_entry *e,
 			     struct nestvirt_verdict *v);
+	/*
+	 * VMX: an entry of an MSR list, before KVM loads or stores it (and
+	 * again when that faulted). NESTVIRT_VERDICT_FAIL fails the entry:
+	 * VM exit 34 on VM entry, VMX abort on VM exit, as KVM fails its own.
+	 */
+	void (*msr_entry)(const struct nestvirt_msr_entry *e,
+			  struct nestvirt_verdict *v);
 };
 
 /* What a hooked vendor module exports. */

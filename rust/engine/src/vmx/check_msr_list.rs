@@ -11,7 +11,7 @@ use core::ops::ControlFlow;
 
 use super::bits::msr;
 use super::rules::VmxRule as R;
-use crate::engine::rule::{cc, FirstFailure, Verdicts};
+use crate::engine::rule::{apply_modes, cc, ClassModes, FirstFailure, Outcome, RuleSet, Verdicts};
 
 /// Which MSR list an entry belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -161,4 +161,146 @@ pub fn check_msr_list(
         }
     }
     Ok(())
+}
+
+/// The rule an entry breaks when its WRMSR (load lists) or RDMSR (the store
+/// list) would raise #GP.
+pub const fn msr_access_rule(list: MsrList) -> R {
+    match list {
+        MsrList::EntryLoad => ENTRY_LOAD.access,
+        MsrList::ExitStore => EXIT_STORE.access,
+        MsrList::ExitLoad => EXIT_LOAD.access,
+    }
+}
+
+/// Faults as the caller saw them: it made the access (or has not yet).
+struct Observed(bool);
+
+impl L1Msrs for Observed {
+    fn write_faults(&self, _index: u32, _value: u64) -> bool {
+        self.0
+    }
+    fn read_faults(&self, _index: u32) -> bool {
+        self.0
+    }
+}
+
+/// What the kernel hook decides on one entry of an MSR list under `modes`.
+///
+/// The hook is asked twice about an entry whose access faults: before the
+/// access (`faulted` false: every rule but the access one, which only the
+/// access can tell), then after it (`faulted` true: the access rule alone,
+/// so no rule is counted twice).
+pub fn decide_msr_entry(
+    list: MsrList,
+    entry: &MsrEntry,
+    in_smm: bool,
+    faulted: bool,
+    modes: ClassModes,
+) -> Outcome<R> {
+    let mut failures = RuleSet::new();
+    if modes.any_on() {
+        if faulted {
+            failures.insert(msr_access_rule(list));
+        } else {
+            let _ = check_msr_entry(list, entry, &Observed(false), in_smm, &mut failures);
+        }
+    }
+    // Every MSR-list consequence is applied by the caller, as KVM applies
+    // its own: exit 34 on VM entry, VMX abort on VM exit.
+    apply_modes(&failures, |class| modes.get(class as usize), |_| true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rule::Mode;
+    use crate::engine::vmx::VmxClass;
+
+    fn modes(mode: Mode) -> ClassModes {
+        ClassModes::uniform(Mode::Enforce, VmxClass::ALL.len())
+            .with(VmxClass::MsrList as usize, mode)
+            .unwrap()
+    }
+
+    fn entry(index: u32, reserved: u32) -> MsrEntry {
+        MsrEntry {
+            index,
+            reserved,
+            value: 0,
+        }
+    }
+
+    const KERNEL_GS_BASE: u32 = 0xc000_0102;
+
+    #[test]
+    fn a_valid_entry_passes_until_its_access_faults() {
+        let e = entry(KERNEL_GS_BASE, 0);
+        for list in [MsrList::EntryLoad, MsrList::ExitStore, MsrList::ExitLoad] {
+            let o = decide_msr_entry(list, &e, false, false, modes(Mode::Enforce));
+            assert!(o.counted.is_empty() && o.enforced.is_none(), "{list:?}");
+            let o = decide_msr_entry(list, &e, false, true, modes(Mode::Enforce));
+            assert_eq!(o.enforced, Some(msr_access_rule(list)), "{list:?}");
+            assert_eq!(o.counted.iter().count(), 1);
+        }
+        assert_eq!(msr_access_rule(MsrList::EntryLoad), R::MsrEntryLoadWrmsr);
+        assert_eq!(msr_access_rule(MsrList::ExitStore), R::MsrExitStoreRdmsr);
+        assert_eq!(msr_access_rule(MsrList::ExitLoad), R::MsrExitLoadWrmsr);
+    }
+
+    #[test]
+    fn static_rules_before_the_access_and_modes_apply() {
+        let fs = entry(msr::FS_BASE, 0);
+        let o = decide_msr_entry(MsrList::EntryLoad, &fs, false, false, modes(Mode::Enforce));
+        assert_eq!(o.enforced, Some(R::MsrEntryLoadFsBase));
+        let o = decide_msr_entry(MsrList::EntryLoad, &fs, false, false, modes(Mode::Audit));
+        assert!(o.counted.contains(R::MsrEntryLoadFsBase) && o.enforced.is_none());
+        let o = decide_msr_entry(MsrList::EntryLoad, &fs, false, false, modes(Mode::Off));
+        assert!(o.counted.is_empty());
+        // The store list may hold IA32_FS_BASE: it is only a load rule.
+        let o = decide_msr_entry(MsrList::ExitStore, &fs, false, false, modes(Mode::Enforce));
+        assert!(o.counted.is_empty());
+        let rsvd = entry(KERNEL_GS_BASE, 1);
+        let o = decide_msr_entry(
+            MsrList::ExitStore,
+            &rsvd,
+            false,
+            false,
+            modes(Mode::Enforce),
+        );
+        assert_eq!(o.enforced, Some(R::MsrExitStoreReserved));
+        // A faulted report counts the access rule alone, never the others.
+        let o = decide_msr_entry(MsrList::EntryLoad, &fs, false, true, modes(Mode::Enforce));
+        assert_eq!(o.enforced, Some(R::MsrEntryLoadWrmsr));
+        assert!(!o.counted.contains(R::MsrEntryLoadFsBase));
+        let none = ClassModes::uniform(Mode::Off, VmxClass::ALL.len());
+        let o = decide_msr_entry(MsrList::EntryLoad, &fs, false, true, none);
+        assert!(o.counted.is_empty() && o.enforced.is_none());
+    }
+
+    #[test]
+    fn smm_only_msrs_follow_the_smm_guard() {
+        let ctl = entry(msr::SMM_MONITOR_CTL, 0);
+        let o = decide_msr_entry(MsrList::EntryLoad, &ctl, false, false, modes(Mode::Enforce));
+        assert_eq!(o.enforced, Some(R::MsrEntryLoadSmm));
+        let o = decide_msr_entry(MsrList::EntryLoad, &ctl, true, false, modes(Mode::Enforce));
+        assert!(o.counted.is_empty());
+        let smbase = entry(msr::SMBASE, 0);
+        let o = decide_msr_entry(
+            MsrList::ExitStore,
+            &smbase,
+            false,
+            false,
+            modes(Mode::Enforce),
+        );
+        assert_eq!(o.enforced, Some(R::MsrExitStoreSmm));
+        let o = decide_msr_entry(
+            MsrList::ExitStore,
+            &smbase,
+            true,
+            false,
+            modes(Mode::Enforce),
+        );
+        assert!(o.counted.is_empty());
+    }
 }

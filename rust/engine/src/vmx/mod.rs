@@ -36,6 +36,8 @@ pub use caps::VmxCaps;
 pub use caps::VmxContext;
 pub use check_msr_list::check_msr_entry;
 pub use check_msr_list::check_msr_list;
+pub use check_msr_list::decide_msr_entry;
+pub use check_msr_list::msr_access_rule;
 pub use check_msr_list::L1Msrs;
 pub use check_msr_list::MsrEntry;
 pub use check_msr_list::MsrList;
