@@ -36,6 +36,7 @@ use crate::{
     ATTACHED,
 };
 use kernel::{
+    bindings,
     fs::File,
     ioctl::_IOC_SIZE,
     miscdevice::{
@@ -156,8 +157,20 @@ fn get_info(user: UserSlice) -> Result<isize> {
     Ok(0)
 }
 
-/// `NESTVIRT_SET_MODE`: the mode of one class, or of all.
+/// Whether the caller may change nestvirt's host-wide policy.
+fn may_change_policy() -> bool {
+    // SAFETY: `capable()` only reads the calling task's credentials (and
+    // audits the check); any capability number is a valid argument.
+    unsafe { bindings::capable(bindings::CAP_SYS_ADMIN as i32) }
+}
+
+/// `NESTVIRT_SET_MODE`: the mode of one class, or of all. The modes are
+/// host-wide enforcement policy: CAP_SYS_ADMIN only (`EPERM`), checked
+/// before anything is read, so an unprivileged call learns nothing.
 fn set_mode(user: UserSlice) -> Result<isize> {
+    if !may_change_policy() {
+        return Err(EPERM);
+    }
     let req: NestvirtMode = user.reader().read()?;
     if req.reserved != [0; 3] {
         return Err(EINVAL);

@@ -3,6 +3,7 @@
 //! The callbacks the hooked vendor module calls.
 
 use crate::{
+    engine::vmx::VMXERR_INVALID_CONTROL,
     hooks_abi::{
         NestvirtEntry,
         NestvirtHookOps,
@@ -14,6 +15,7 @@ use crate::{
         NESTVIRT_ENTRY_SET_STATE,
         NESTVIRT_ENTRY_VMCB02,
         NESTVIRT_ENTRY_VMRUN,
+        NESTVIRT_VERDICT_FAIL,
         NESTVIRT_VERDICT_F_REPLAYABLE, //
     },
     stats::{
@@ -62,6 +64,7 @@ unsafe extern "C" fn nested_entry(entry: *const NestvirtEntry, verdict: *mut Nes
         if !vmcb02 {
             Stats::bump(&STATS.state_missing);
         }
+        fail_closed(entry, verdict);
         return;
     }
     // SAFETY: A non-null `state` points at `state_size` readable bytes that
@@ -101,4 +104,30 @@ unsafe extern "C" fn msr_entry(entry: *const NestvirtMsrEntry, verdict: *mut Nes
     // writable and not aliased for the call.
     let verdict = unsafe { &mut *verdict };
     vmx_msr_list::check(entry, verdict);
+}
+
+/// An entry nestvirt cannot check (the glue gave it no copy of the state,
+/// e.g. after a failed allocation): with any class of the backend in
+/// enforce mode it fails, the way the backend fails its own checks (SVM
+/// `VMEXIT_INVALID`, VMX VMfailValid 7 unless KVM failed it already), so
+/// enforcement never silently turns off. In audit or off, KVM decides.
+pub(crate) fn fail_closed(entry: &NestvirtEntry, verdict: &mut NestvirtVerdict) {
+    let enforced = match entry.backend {
+        NESTVIRT_BACKEND_SVM => svm_entry::SVM_POLICY.modes().any_enforced(),
+        NESTVIRT_BACKEND_VMX => vmx_entry::VMX_POLICY.modes().any_enforced(),
+        _ => false,
+    };
+    if !enforced {
+        return;
+    }
+    verdict.action = NESTVIRT_VERDICT_FAIL;
+    // No rule failed: the entry was not checked.
+    verdict.rule = u32::MAX;
+    if entry.backend == NESTVIRT_BACKEND_VMX {
+        verdict.vm_instruction_error = match entry.kvm_verdict {
+            0 => VMXERR_INVALID_CONTROL,
+            kvm => kvm,
+        };
+    }
+    Stats::bump(&STATS.nestvirt_rejected);
 }

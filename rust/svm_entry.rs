@@ -27,6 +27,7 @@ use crate::{
             VmrunOperand, //
         },
     },
+    hooks,
     hooks_abi::{
         NestvirtEntry,
         NestvirtVerdict,
@@ -71,6 +72,7 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
     // Read KVM's vmcb12 image in place: no copy on the VMRUN path.
     let Some(vmcb) = Vmcb12::view(state) else {
         Stats::bump(&STATS.state_missing);
+        hooks::fail_closed(entry, verdict);
         return false;
     };
     let modes = SVM_POLICY.modes();
@@ -101,9 +103,11 @@ pub(crate) fn check_vmcb02(
 ) -> bool {
     // Counted as missing state by the entry's own vmcb12 check, if at all.
     let Some(vmcb) = Vmcb12::view(state) else {
+        hooks::fail_closed(entry, verdict);
         return false;
     };
     if entry.vmcb02_intercepts.is_null() {
+        hooks::fail_closed(entry, verdict);
         return false;
     }
     let modes = SVM_POLICY.modes();

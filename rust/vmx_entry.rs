@@ -19,6 +19,7 @@ use crate::{
             EXIT_REASON_INVALID_STATE, //
         },
     },
+    hooks,
     hooks_abi::{
         NestvirtEntry,
         NestvirtVerdict,
@@ -113,10 +114,12 @@ fn context(env: &NestvirtVmxEnv) -> VmxContext {
 pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtVerdict) -> bool {
     let Some(env) = entry.vmx_env() else {
         Stats::bump(&STATS.state_missing);
+        hooks::fail_closed(entry, verdict);
         return false;
     };
     if state.len() != Vmcs12::SIZE {
         Stats::bump(&STATS.state_missing);
+        hooks::fail_closed(entry, verdict);
         return false;
     }
     // SAFETY: `state` is `Vmcs12::SIZE` readable bytes (checked above);

@@ -214,6 +214,26 @@ assert all(r["id"].startswith("SVM-") for r in rules)' "$svm_rules" || return 1
 	[ "$(ctl --json rules --failed | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = \
 	  "$(echo "$js" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["failures"]))')" ]
 }
+# The tracepoint: one line per counted failure, the rule ID whole and
+# nothing after it; the ID is a dynamic string in the record (no fixed
+# array with bytes past the NUL left unset).
+trace_rule_failed() {
+	local t=/sys/kernel/tracing ev=events/nestvirt/nestvirt_rule_failed bad
+	[ -d $t/events ] || mount -t tracefs nodev $t || return 1
+	grep -q '__data_loc char\[\] id' $t/$ev/format ||
+		{ echo "the ID is not a dynamic string:"; cat $t/$ev/format; return 1; }
+	fresh_nestvirt mode=audit || return 1
+	: >$t/trace
+	echo 1 >$t/$ev/enable
+	"$NV_TESTS/svm_nestvirt_rules_test" >/dev/null
+	echo 0 >$t/$ev/enable
+	grep nestvirt_rule_failed: $t/trace >"$out/logs/trace.txt"
+	echo "$(wc -l <"$out/logs/trace.txt") trace lines, e.g.:"; head -n 3 "$out/logs/trace.txt"
+	[ -s "$out/logs/trace.txt" ] || return 1
+	bad=$(grep -vcE 'nestvirt_rule_failed: svm vcpu [0-9]+ state 0x[0-9a-f]+ rule [0-9]+ SVM-[A-Z0-9-]+( \(enforced\))?$' \
+		"$out/logs/trace.txt")
+	[ "$bad" = 0 ] || { echo "$bad malformed lines"; return 1; }
+}
 # Each error its exit code: 3 no device, 4 permission denied.
 ctl_errors() {
 	local rc
@@ -223,6 +243,14 @@ ctl_errors() {
 	load_nestvirt || return 1
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$NV_CTL" status; rc=$?
 	[ $rc = 4 ] || { echo "as nobody: exit $rc, want 4"; return 1; }
+	# Root without CAP_SYS_ADMIN opens the device and reads, but changes no
+	# mode: SET_MODE answers EPERM, and the mode stays.
+	"$NV_CTL" mode all audit || return 1
+	setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin "$NV_CTL" status >/dev/null || return 1
+	setpriv --bounding-set=-sys_admin --inh-caps=-sys_admin "$NV_CTL" mode all enforce; rc=$?
+	[ $rc = 4 ] || { echo "without CAP_SYS_ADMIN: mode exit $rc, want 4"; return 1; }
+	ctl --json status | grep -q '"mode": "enforce"' && { echo "a refused mode change took effect"; return 1; }
+	return 0
 }
 
 # DKMS: the modules `dkms install` put under updates/dkms are the ones
@@ -286,6 +314,7 @@ for suite in $NV_SUITES; do
 		check nestvirtctl watch_sums_deltas ctl_watch_sums_deltas
 		check nestvirtctl mode_round_trip ctl_mode_round_trip
 		check nestvirtctl rules_after_rules_test ctl_rules_after_rules_test
+		check nestvirtctl trace_rule_failed trace_rule_failed
 		check nestvirtctl errors ctl_errors
 		rmmod nestvirt 2>/dev/null
 		;;

@@ -24,7 +24,8 @@ TRACE_EVENT(nestvirt_rule_failed,
 		__field(u64, state_gpa)
 		__field(u32, rule)
 		__field(bool, enforced)
-		__array(char, id, 48)
+		/* Exactly the ID and its NUL: no byte of the record unset. */
+		__string_len(id, id, clamp(id_len, 0, 63))
 	),
 
 	TP_fast_assign(
@@ -33,14 +34,13 @@ TRACE_EVENT(nestvirt_rule_failed,
 		__entry->state_gpa = state_gpa;
 		__entry->rule = rule;
 		__entry->enforced = enforced;
-		/* @id is not NUL-terminated: copy id_len bytes at most. */
-		memcpy(__entry->id, id, clamp(id_len, 0, 47));
-		__entry->id[clamp(id_len, 0, 47)] = '\0';
+		/* @id is not NUL-terminated: __string_len copies its length. */
+		__assign_str(id);
 	),
 
 	TP_printk("%s vcpu %u state 0x%llx rule %u %s%s",
 		  __entry->backend == 1 ? "svm" : "vmx", __entry->vcpu_id,
-		  __entry->state_gpa, __entry->rule, __entry->id,
+		  __entry->state_gpa, __entry->rule, __get_str(id),
 		  __entry->enforced ? " (enforced)" : "")
 );
 

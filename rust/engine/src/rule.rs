@@ -388,6 +388,19 @@ impl ClassModes {
     pub const fn any_on(self) -> bool {
         self.0 != 0
     }
+
+    /// Whether any class is in enforce mode. An entry nestvirt cannot
+    /// check (no copy of its state) then fails: enforcement fails closed.
+    pub const fn any_enforced(self) -> bool {
+        let mut class = 0;
+        while class < Self::MAX_CLASSES {
+            if matches!(self.get(class), Mode::Enforce) {
+                return true;
+            }
+            class += 1;
+        }
+        false
+    }
 }
 
 /// What the class modes make of a set of failing rules.
@@ -599,6 +612,23 @@ mod tests {
         assert_eq!(ClassModes(0).with(32, Mode::Audit), None);
         // The unused encoding 3 reads as off, never as a mode.
         assert_eq!(ClassModes(3).get(0), Mode::Off);
+    }
+
+    #[test]
+    fn any_enforced_sees_each_class() {
+        assert!(!ClassModes::uniform(Mode::Audit, 32).any_enforced());
+        assert!(!ClassModes(0).any_enforced());
+        assert!(!ClassModes(3 << 10).any_enforced());
+        for class in [0, 1, 5, 31] {
+            let w = ClassModes::uniform(Mode::Audit, 32)
+                .with(class, Mode::Enforce)
+                .unwrap();
+            assert!(w.any_enforced(), "class {class}");
+            assert!(ClassModes(0)
+                .with(class, Mode::Enforce)
+                .unwrap()
+                .any_enforced());
+        }
     }
 
     #[test]
