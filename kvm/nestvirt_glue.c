@@ -133,9 +133,31 @@ static bool nestvirt_dispatch_verdict(struct kvm_vcpu *vcpu,
 }
 
 /* Every memo taken before is stale from now on. */
-static void nestvirt_policy_changed(void)
+static void nestvirt_forget_verdicts(void)
 {
 	atomic64_inc_return_release(&nestvirt_policy_gen);
+}
+
+/*
+ * Turns the hooks on when the attached nestvirt checks anything, off when
+ * every class is off (nestvirt stays attached, the ops stay set): no entry
+ * pays for a check nobody asked for. Under the attach lock.
+ */
+static void nestvirt_update_key(const struct nestvirt_hook_ops *ops)
+{
+	lockdep_assert_held(&nestvirt_attach_lock);
+	if (ops && (!ops->checking || ops->checking()))
+		static_branch_enable(&nestvirt_hooks_key);
+	else
+		static_branch_disable(&nestvirt_hooks_key);
+}
+
+static void nestvirt_policy_changed(void)
+{
+	guard(mutex)(&nestvirt_attach_lock);
+	nestvirt_forget_verdicts();
+	nestvirt_update_key(rcu_dereference_protected(nestvirt_ops,
+			lockdep_is_held(&nestvirt_attach_lock)));
 }
 
 static void nestvirt_replayed(struct nestvirt_replays *out)
@@ -166,9 +188,9 @@ static int nestvirt_attach(const struct nestvirt_hook_ops *ops)
 		memset(per_cpu_ptr(&nestvirt_replays, cpu), 0,
 		       sizeof(struct nestvirt_replays));
 	/* What an earlier nestvirt found replayable, this one has not. */
-	nestvirt_policy_changed();
+	nestvirt_forget_verdicts();
 	rcu_assign_pointer(nestvirt_ops, ops);
-	static_branch_enable(&nestvirt_hooks_key);
+	nestvirt_update_key(ops);
 	pr_info("hooks attached\n");
 	return 0;
 }
@@ -198,6 +220,7 @@ static_assert(offsetof(struct nestvirt_verdict, flags) == 24);
 static_assert(sizeof(struct nestvirt_verdict) == 32);
 static_assert(offsetof(struct nestvirt_target, detach) == 24);
 static_assert(offsetof(struct nestvirt_hook_ops, msr_entry) == 8);
+static_assert(offsetof(struct nestvirt_hook_ops, checking) == 16);
 static_assert(offsetof(struct nestvirt_msr_entry, list) == 16);
 static_assert(offsetof(struct nestvirt_msr_entry, in_smm) == 36);
 static_assert(sizeof(struct nestvirt_msr_entry) == 40);

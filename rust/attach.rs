@@ -72,7 +72,8 @@ pub(crate) struct TargetCalls {
 
 impl TargetCalls {
     /// Tells the glue that the modes changed: it replays no verdict taken
-    /// before. Call it after the change.
+    /// before, and asks [`crate::hooks`]' `checking` whether to call the
+    /// hooks at all. Call it after the change; it may sleep.
     pub(crate) fn policy_changed(&self) {
         // SAFETY: By the type invariant the function is live; it takes no
         // argument.

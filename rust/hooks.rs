@@ -3,6 +3,7 @@
 //! The callbacks the hooked vendor module calls.
 
 use crate::{
+    attach::Backend,
     engine::vmx::VMXERR_INVALID_CONTROL,
     hooks_abi::{
         NestvirtEntry,
@@ -24,14 +25,28 @@ use crate::{
     },
     svm_entry,
     vmx_entry,
-    vmx_msr_list, //
+    vmx_msr_list,
+    ATTACHED, //
 };
 
 /// The ops nestvirt attaches; 'static as the hook ABI requires.
 pub(crate) static HOOK_OPS: NestvirtHookOps = NestvirtHookOps {
     nested_entry: Some(nested_entry),
     msr_entry: Some(msr_entry),
+    checking: Some(checking),
 };
+
+/// `nestvirt_hook_ops.checking`: whether some class of the attached
+/// backend's catalogue is not off. Before nestvirt knows its backend (the
+/// glue asks during attach) it says yes; init asks the glue again once it
+/// does ([`crate::attach::TargetCalls::policy_changed`]).
+extern "C" fn checking() -> bool {
+    match ATTACHED.as_ref().map(|a| a.backend) {
+        Some(Backend::Svm) => svm_entry::SVM_POLICY.modes().any_on(),
+        Some(Backend::Vmx) => vmx_entry::VMX_POLICY.modes().any_on(),
+        None => true,
+    }
+}
 
 /// `nestvirt_hook_ops.nested_entry`: one nested entry.
 ///

@@ -256,6 +256,8 @@ pub(crate) struct NestvirtHookOps {
     pub(crate) nested_entry: Option<NestedEntryFn>,
     /// VMX: called on every entry of an MSR list, with preemption disabled.
     pub(crate) msr_entry: Option<MsrEntryFn>,
+    /// Whether some class is not off; the glue calls no hook otherwise.
+    pub(crate) checking: Option<unsafe extern "C" fn() -> bool>,
 }
 
 /// `struct nestvirt_target`: what a hooked vendor module exports.
@@ -302,7 +304,7 @@ const _: () = {
     assert!(offset_of!(NestvirtVerdict, flags) == 24);
     assert!(size_of::<NestvirtVerdict>() == 32);
     assert!(size_of::<NestvirtReplays>() == 16);
-    assert!(size_of::<NestvirtHookOps>() == 16);
+    assert!(size_of::<NestvirtHookOps>() == 24);
     assert!(offset_of!(NestvirtMsrEntry, list) == 16);
     assert!(offset_of!(NestvirtMsrEntry, in_smm) == 36);
     assert!(size_of::<NestvirtMsrEntry>() == 40);

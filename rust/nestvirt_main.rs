@@ -120,5 +120,8 @@ fn attached(attachment: attach::Attachment) -> attach::Attachment {
         kernel_release,
         calls: attachment.calls(),
     });
+    // The glue asked whether anything is checked before the backend was
+    // known here: ask it to look again (mode=off at load keeps it quiet).
+    attachment.calls().policy_changed();
     attachment
 }

@@ -214,6 +214,23 @@ assert all(r["id"].startswith("SVM-") for r in rules)' "$svm_rules" || return 1
 	[ "$(ctl --json rules --failed | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = \
 	  "$(echo "$js" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["failures"]))')" ]
 }
+# Every class off: the hooks are off as if detached, nestvirt sees no
+# entry; loaded with mode=off, the same; a class back on, it sees them all.
+ctl_off_sees_nothing() {
+	local n
+	fresh_nestvirt mode=off || return 1
+	"$NV_TESTS/nestvirt_demo" >/dev/null || return 1
+	n=$(ctl --json status | json_field nested_entries)
+	[ "$n" = 0 ] || { echo "loaded with mode=off: $n entries seen"; return 1; }
+	ctl mode controls audit || return 1
+	"$NV_TESTS/nestvirt_demo" >/dev/null || return 1
+	n=$(ctl --json status | json_field nested_entries)
+	[ "$n" = 1000 ] || { echo "one class on: $n entries seen, want 1000"; return 1; }
+	ctl mode all off || return 1
+	"$NV_TESTS/nestvirt_demo" >/dev/null || return 1
+	n=$(ctl --json status | json_field nested_entries)
+	[ "$n" = 1000 ] || { echo "every class off again: $n entries seen, want still 1000"; return 1; }
+}
 # The tracepoint: one line per counted failure, the rule ID whole and
 # nothing after it; the ID is a dynamic string in the record (no fixed
 # array with bytes past the NUL left unset).
@@ -315,6 +332,7 @@ for suite in $NV_SUITES; do
 		check nestvirtctl mode_round_trip ctl_mode_round_trip
 		check nestvirtctl rules_after_rules_test ctl_rules_after_rules_test
 		check nestvirtctl trace_rule_failed trace_rule_failed
+		check nestvirtctl off_sees_nothing ctl_off_sees_nothing
 		check nestvirtctl errors ctl_errors
 		rmmod nestvirt 2>/dev/null
 		;;

@@ -232,6 +232,12 @@ struct nestvirt_hook_ops {
 	 */
 	void (*msr_entry)(const struct nestvirt_msr_entry *e,
 			  struct nestvirt_verdict *v);
+	/*
+	 * Whether some class is not off. When none is, the glue calls nestvirt
+	 * for no entry (its static key is off, as if detached: every class
+	 * off costs nothing), until policy_changed() finds otherwise.
+	 */
+	bool (*checking)(void);
 };
 
 /* What a hooked vendor module exports. */
@@ -245,7 +251,9 @@ struct nestvirt_target {
 	void (*detach)(const struct nestvirt_hook_ops *ops);
 	/*
 	 * nestvirt's modes changed: no verdict taken before may be replayed.
-	 * Call it after the change is visible to the hooks.
+	 * Call it after the change is visible to the hooks; it may sleep. It
+	 * asks ops->checking() again, under the attach lock (so concurrent
+	 * changes end in the state of the last).
 	 */
 	void (*policy_changed)(void);
 	/* Fills @out with the checks answered by replay since attach(). */
