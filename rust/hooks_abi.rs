@@ -72,7 +72,7 @@ pub(crate) struct NestvirtSvmL1 {
 
 /// `NESTVIRT_VMX_CAP_MSRS`: IA32_VMX_BASIC (480H) to
 /// IA32_VMX_PROCBASED_CTLS3 (492H).
-pub(crate) const NESTVIRT_VMX_CAP_MSRS: usize = 19;
+pub(crate) const NESTVIRT_VMX_CAP_MSRS: usize = crate::engine::vmx::VmxCaps::MSR_COUNT;
 
 /// `NESTVIRT_VMX_F_*`: bits of [`NestvirtVmxEnv::features`].
 pub(crate) const NESTVIRT_VMX_F_SHSTK: u32 = 0;

@@ -53,29 +53,7 @@ pub(crate) fn class_index(class: VmxClass) -> usize {
 
 /// L1's capability MSRs, from the glue's env (index = MSR - 480H).
 fn caps(env: &NestvirtVmxEnv) -> VmxCaps {
-    let [basic, pinbased, procbased, exit, entry, misc, cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1, vmcs_enum, procbased2, ept_vpid_cap, true_pinbased, true_procbased, true_exit, true_entry, vmfunc, procbased3] =
-        env.caps;
-    VmxCaps {
-        basic,
-        pinbased,
-        procbased,
-        exit,
-        entry,
-        misc,
-        cr0_fixed0,
-        cr0_fixed1,
-        cr4_fixed0,
-        cr4_fixed1,
-        vmcs_enum,
-        procbased2,
-        ept_vpid_cap,
-        true_pinbased,
-        true_procbased,
-        true_exit,
-        true_entry,
-        vmfunc,
-        procbased3,
-    }
+    VmxCaps::from_msrs(env.caps)
 }
 
 /// The rest of what the entry depends on. Facts only L1's memory holds

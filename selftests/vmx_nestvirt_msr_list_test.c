@@ -32,14 +32,10 @@
 #include "kselftest.h"
 
 #include "nestvirt_util.h"
+#include "vmx_nestvirt_common.h"
 
-#define STAGE_READY	1
-#define STAGE_RESULT	2
 
-#define RES_VMFAIL	1
-#define RES_EXIT	2
 
-#define EXIT_FAILED_ENTRY(reason) (0x80000000u | (reason))
 #define EXIT_REASON_MSR_LOAD_FAIL 34
 
 #define MSR_SMM_MONITOR_CTL	0x9b
@@ -109,15 +105,7 @@ static void l1_guest_code(struct vmx_pages *vmx)
 		wrmsr(MSR_KERNEL_GS_BASE, L1_KGS);
 		l2_seen = 0;
 		tsc_before = rdtsc();
-		if (vmlaunch()) {
-			kind = RES_VMFAIL;
-			a = vmreadz(VM_INSTRUCTION_ERROR);
-			b = 0;
-		} else {
-			kind = RES_EXIT;
-			a = vmreadz(VM_EXIT_REASON);
-			b = vmreadz(EXIT_QUALIFICATION);
-		}
+		nv_vmlaunch(&kind, &a, &b);
 		tsc_after = rdtsc();
 		GUEST_SYNC_ARGS(STAGE_RESULT, kind, a, b, rdmsr(MSR_KERNEL_GS_BASE));
 	}
@@ -136,20 +124,7 @@ struct result {
 
 static struct ucall run_to(u64 stage)
 {
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	case UCALL_SYNC:
-		TEST_ASSERT(uc.args[1] == stage, "stage %lu, want %lu", uc.args[1], stage);
-		return uc;
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
-	return uc;
+	return nv_run_to(vcpu, stage);
 }
 
 static void set_counts(u32 entry_load, u32 exit_store, u32 exit_load)

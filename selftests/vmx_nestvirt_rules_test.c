@@ -40,14 +40,10 @@
 #include "kselftest.h"
 
 #include "nestvirt_util.h"
+#include "vmx_nestvirt_common.h"
 
-#define STAGE_READY	1
-#define STAGE_RESULT	2
 
-#define RES_VMFAIL	1	/* a: VM-instruction error */
-#define RES_EXIT	2	/* a: exit reason, b: exit qualification */
 
-#define EXIT_FAILED_ENTRY(reason) (0x80000000u | (reason))
 
 #define NV_MAX_CHANGES	3
 
@@ -97,15 +93,7 @@ static void l1_guest_code(struct vmx_pages *vmx)
 			GUEST_ASSERT(!vmwrite(nv_row.c[i].field,
 					      (saved[i] & nv_row.c[i].and) | nv_row.c[i].or));
 		}
-		if (vmlaunch()) {
-			kind = RES_VMFAIL;
-			a = vmreadz(VM_INSTRUCTION_ERROR);
-			b = 0;
-		} else {
-			kind = RES_EXIT;
-			a = vmreadz(VM_EXIT_REASON);
-			b = vmreadz(EXIT_QUALIFICATION);
-		}
+		nv_vmlaunch(&kind, &a, &b);
 		for (i = nv_row.n - 1; i >= 0; i--)
 			GUEST_ASSERT(!vmwrite(nv_row.c[i].field, saved[i]));
 		GUEST_SYNC_ARGS(STAGE_RESULT, kind, a, b, 0);
@@ -200,20 +188,7 @@ static u32 nr_rules;
 
 static struct ucall run_to(u64 stage)
 {
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	case UCALL_SYNC:
-		TEST_ASSERT(uc.args[1] == stage, "stage %lu, want %lu", uc.args[1], stage);
-		return uc;
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
-	return uc;
+	return nv_run_to(vcpu, stage);
 }
 
 /* One VMLAUNCH of the valid vmcs12 with @r's changes. */

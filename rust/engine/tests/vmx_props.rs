@@ -45,29 +45,9 @@ fn incremental(
 }
 
 fn caps_from(words: &[u64; 20]) -> VmxCaps {
-    let [basic, pinbased, procbased, exit, entry, misc, cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1, vmcs_enum, procbased2, ept_vpid_cap, true_pinbased, true_procbased, true_exit, true_entry, vmfunc, procbased3, _] =
-        *words;
-    VmxCaps {
-        basic,
-        pinbased,
-        procbased,
-        exit,
-        entry,
-        misc,
-        cr0_fixed0,
-        cr0_fixed1,
-        cr4_fixed0,
-        cr4_fixed1,
-        vmcs_enum,
-        procbased2,
-        ept_vpid_cap,
-        true_pinbased,
-        true_procbased,
-        true_exit,
-        true_entry,
-        vmfunc,
-        procbased3,
-    }
+    let mut msrs = [0; VmxCaps::MSR_COUNT];
+    msrs.copy_from_slice(&words[..VmxCaps::MSR_COUNT]);
+    VmxCaps::from_msrs(msrs)
 }
 
 fn context_from(words: &[u64; 8], bytes: [u8; 4], flags: u16) -> VmxContext {

@@ -99,6 +99,37 @@ pub struct VmxCaps {
 }
 
 impl VmxCaps {
+    /// How many capability MSRs there are: IA32_VMX_BASIC (480H) to
+    /// IA32_VMX_PROCBASED_CTLS3 (492H).
+    pub const MSR_COUNT: usize = 19;
+
+    /// The capability MSRs in MSR order: `msrs[i]` is MSR 480H + `i`.
+    pub const fn from_msrs(msrs: [u64; Self::MSR_COUNT]) -> Self {
+        let [basic, pinbased, procbased, exit, entry, misc, cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1, vmcs_enum, procbased2, ept_vpid_cap, true_pinbased, true_procbased, true_exit, true_entry, vmfunc, procbased3] =
+            msrs;
+        Self {
+            basic,
+            pinbased,
+            procbased,
+            exit,
+            entry,
+            misc,
+            cr0_fixed0,
+            cr0_fixed1,
+            cr4_fixed0,
+            cr4_fixed1,
+            vmcs_enum,
+            procbased2,
+            ept_vpid_cap,
+            true_pinbased,
+            true_procbased,
+            true_exit,
+            true_entry,
+            vmfunc,
+            procbased3,
+        }
+    }
+
     /// Whether the TRUE control MSRs apply (IA32_VMX_BASIC bit 55).
     pub const fn has_true_controls(&self) -> bool {
         self.basic & basic::TRUE_CTLS != 0

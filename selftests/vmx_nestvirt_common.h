@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What nestvirt's VMX selftests share: the L1 <-> host protocol (L1 stops
+ * at STAGE_READY before each VMLAUNCH and reports its outcome at
+ * STAGE_RESULT) and how an L1 reports a VMLAUNCH.
+ */
+#ifndef SELFTEST_VMX_NESTVIRT_COMMON_H
+#define SELFTEST_VMX_NESTVIRT_COMMON_H
+
+#include "test_util.h"
+#include "kvm_util.h"
+#include "processor.h"
+#include "vmx.h"
+
+#define STAGE_READY	1
+#define STAGE_RESULT	2
+
+#define RES_VMFAIL	1	/* a: VM-instruction error */
+#define RES_EXIT	2	/* a: exit reason, b: exit qualification */
+
+#define EXIT_FAILED_ENTRY(reason) (0x80000000u | (reason))
+
+/* L1: VMLAUNCH, and how it ended (RES_*, the error or reason, the qualification). */
+static inline void nv_vmlaunch(u64 *kind, u64 *a, u64 *b)
+{
+	if (vmlaunch()) {
+		*kind = RES_VMFAIL;
+		*a = vmreadz(VM_INSTRUCTION_ERROR);
+		*b = 0;
+	} else {
+		*kind = RES_EXIT;
+		*a = vmreadz(VM_EXIT_REASON);
+		*b = vmreadz(EXIT_QUALIFICATION);
+	}
+}
+
+/* Host: runs @vcpu to its next GUEST_SYNC, which must be @stage. */
+static inline struct ucall nv_run_to(struct kvm_vcpu *vcpu, u64 stage)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	case UCALL_SYNC:
+		TEST_ASSERT(uc.args[1] == stage, "stage %lu, want %lu", uc.args[1], stage);
+		return uc;
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
+	return uc;
+}
+
+#endif /* SELFTEST_VMX_NESTVIRT_COMMON_H */
