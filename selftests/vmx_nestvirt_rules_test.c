@@ -23,9 +23,11 @@
  * Rows with two rules check the SDM's order: a control failure (error 7)
  * before a host-state one (8), a host-state one before a guest-state one.
  * Rows with no rule are guards: a field invalid where its rule does not
- * apply (the MSR bitmap without "use MSR bitmaps", a nonzero VPID, a
- * reserved PAT without "load IA32_PAT"); L2 must run in every mode and no
- * counter move. The valid vmcs12 runs first and last, in enforce mode,
+ * apply, or on its boundary (the MSR bitmap without "use MSR bitmaps", a
+ * nonzero VPID, a reserved PAT without "load IA32_PAT", the largest
+ * CR3-target count, an injection without the valid bit, a reserved guest
+ * EFER without "load IA32_EFER"); L2 must run in every mode and no counter
+ * move. The valid vmcs12 runs first and last, in enforce mode,
  * with no counter moving.
  *
  * The rules live here are listed in Documentation/nestvirt/vmx-live-coverage.rst.
@@ -131,13 +133,16 @@ struct row {
 #define GUEST_EXIT_33 { RES_EXIT, EXIT_FAILED_ENTRY(EXIT_REASON_INVALID_STATE), 0 }
 #define L2_RUNS { RES_EXIT, EXIT_REASON_VMCALL, 0 }
 #define PAT_ENTRY0_RESERVED { GUEST_IA32_PAT, 0, 0x0007040600070402ull }
+#define HOST_EXIT_33_FREE { RES_VMFAIL, 8 }
+#define CTL_FAIL { RES_VMFAIL, 7 }
+#define EPT_ON { SECONDARY_VM_EXEC_CONTROL, KEEP, SECONDARY_EXEC_ENABLE_EPT }
 
 /*
  * Rows with no rule are the rules' guards: the same field invalid where
  * the rule does not apply. They must pass in every mode, or nestvirt
  * rejects what hardware accepts.
  */
-static const struct row rows[] = {
+static struct row rows[] = {
 	{ "valid", {}, 0, 0, {}, L2_RUNS },
 	{ "ctl_pin_allowed0", { "VMX-CTL-PIN-ALLOWED0" }, CTL,
 	  1, { PIN_CLEAR_DEFAULT1 }, { RES_VMFAIL, 7 }, true },
@@ -153,6 +158,39 @@ static const struct row rows[] = {
 	  1, { INJECT(1, 32) }, { RES_VMFAIL, 7 }, true },
 	{ "ctl_event_nmi_vector", { "VMX-CTL-EVENT-NMI-VECTOR" }, CTL,
 	  1, { INJECT(2, 3) }, { RES_VMFAIL, 7 }, true },
+	/* CR3-target counts: L1's IA32_VMX_MISC maximum (+1), set in main(). */
+	{ "ctl_cr3_target_count", { "VMX-CTL-CR3-TARGET-COUNT" }, CTL,
+	  1, { { CR3_TARGET_COUNT, 0, 0 } }, CTL_FAIL, true },
+	{ "guard_cr3_target_count_max", {}, CTL,
+	  1, { { CR3_TARGET_COUNT, 0, 0 } }, L2_RUNS },
+	{ "ctl_io_bitmap_a_align", { "VMX-CTL-IO-BITMAP-A-ALIGN" }, CTL,
+	  2, { { CPU_BASED_VM_EXEC_CONTROL, KEEP, CPU_BASED_USE_IO_BITMAPS },
+	       { IO_BITMAP_A, KEEP, 0x800 } }, CTL_FAIL, true },
+	{ "ctl_virtual_nmis", { "VMX-CTL-VIRTUAL-NMIS" }, CTL,
+	  1, { { PIN_BASED_VM_EXEC_CONTROL, ~(u64)PIN_BASED_NMI_EXITING, PIN_BASED_VIRTUAL_NMIS } },
+	  CTL_FAIL, true },
+	{ "ctl_nmi_window", { "VMX-CTL-NMI-WINDOW" }, CTL,
+	  2, { { PIN_BASED_VM_EXEC_CONTROL, ~(u64)PIN_BASED_VIRTUAL_NMIS, 0 },
+	       { CPU_BASED_VM_EXEC_CONTROL, KEEP, CPU_BASED_NMI_WINDOW_EXITING } },
+	  CTL_FAIL, true },
+	{ "ctl_eptp_memtype", { "VMX-CTL-EPTP-MEMTYPE" }, CTL,
+	  3, { SECONDARY_ON, EPT_ON, { EPT_POINTER, 0, 0x100000 | 3 << 3 | 1 } },
+	  CTL_FAIL, true },
+	{ "ctl_event_hwexc_vector", { "VMX-CTL-EVENT-HWEXC-VECTOR" }, CTL,
+	  1, { INJECT(3, 40) }, CTL_FAIL, true },
+	{ "ctl_event_rsvd", { "VMX-CTL-EVENT-RSVD" }, CTL,
+	  1, { { VM_ENTRY_INTR_INFO_FIELD, 0, BIT(31) | BIT(12) | 3 << 8 | 6 } },
+	  CTL_FAIL, true },
+	{ "guard_event_not_valid", {}, CTL,
+	  1, { { VM_ENTRY_INTR_INFO_FIELD, 0, 1 << 8 | 32 } }, L2_RUNS },
+	{ "ctl_event_insn_len_max", { "VMX-CTL-EVENT-INSN-LEN-MAX" }, CTL,
+	  2, { INJECT(4, 3), { VM_ENTRY_INSTRUCTION_LEN, 0, 16 } }, CTL_FAIL, true },
+	{ "ctl_entry_msr_load_align", { "VMX-CTL-ENTRY-MSR-LOAD-ALIGN" }, CTL,
+	  2, { { VM_ENTRY_MSR_LOAD_COUNT, 0, 1 }, { VM_ENTRY_MSR_LOAD_ADDR, 0, 0x100008 } },
+	  CTL_FAIL, true },
+	{ "ctl_exit_msr_store_align", { "VMX-CTL-EXIT-MSR-STORE-ALIGN" }, CTL,
+	  2, { { VM_EXIT_MSR_STORE_COUNT, 0, 1 }, { VM_EXIT_MSR_STORE_ADDR, 0, 0x100008 } },
+	  CTL_FAIL, true },
 	{ "host_cr4_fixed0", { "VMX-HOST-CR4-FIXED0" }, HOST,
 	  1, { HOST_CR4_NO_VMXE }, { RES_VMFAIL, 8 }, true },
 	{ "host_cs_sel", { "VMX-HOST-CS-SEL" }, HOST,
@@ -161,6 +199,39 @@ static const struct row rows[] = {
 	  1, { { HOST_TR_SELECTOR, 0, 0 } }, { RES_VMFAIL, 8 }, true },
 	{ "host_fs_base", { "VMX-HOST-FS-BASE" }, HOST,
 	  1, { { HOST_FS_BASE, 0, BIT_ULL(63) } }, { RES_VMFAIL, 8 }, true },
+	{ "host_cr0_fixed1", { "VMX-HOST-CR0-FIXED1" }, HOST,
+	  1, { { HOST_CR0, KEEP, BIT_ULL(40) } }, HOST_EXIT_33_FREE, true },
+	{ "host_cr3_width", { "VMX-HOST-CR3-WIDTH" }, HOST,
+	  1, { { HOST_CR3, KEEP, BIT_ULL(60) } }, HOST_EXIT_33_FREE, true },
+	{ "host_sysenter_esp", { "VMX-HOST-SYSENTER-ESP" }, HOST,
+	  1, { { HOST_IA32_SYSENTER_ESP, 0, NONCANONICAL } }, HOST_EXIT_33_FREE, true },
+	{ "host_ss_sel", { "VMX-HOST-SS-SEL" }, HOST,
+	  1, { { HOST_SS_SELECTOR, KEEP, 4 } }, HOST_EXIT_33_FREE, true },
+	{ "host_cs_null", { "VMX-HOST-CS-NULL" }, HOST,
+	  1, { { HOST_CS_SELECTOR, 0, 0 } }, HOST_EXIT_33_FREE, true },
+	{ "host_gdtr_base", { "VMX-HOST-GDTR-BASE" }, HOST,
+	  1, { { HOST_GDTR_BASE, 0, NONCANONICAL } }, HOST_EXIT_33_FREE, true },
+	{ "host_pat", { "VMX-HOST-PAT" }, HOST,
+	  2, { { VM_EXIT_CONTROLS, KEEP, VM_EXIT_LOAD_IA32_PAT },
+	       { HOST_IA32_PAT, 0, 0x0007040600070402ull } }, HOST_EXIT_33_FREE, true },
+	{ "host_efer_rsvd", { "VMX-HOST-EFER-RSVD" }, HOST,
+	  2, { { VM_EXIT_CONTROLS, KEEP, VM_EXIT_LOAD_IA32_EFER },
+	       { HOST_IA32_EFER, 0, EFER_LME | EFER_LMA | EFER_NX | BIT(1) } },
+	  HOST_EXIT_33_FREE, true },
+	{ "guest_cr3_width", { "VMX-GUEST-CR3-WIDTH" }, GUEST,
+	  1, { { GUEST_CR3, KEEP, BIT_ULL(60) } }, GUEST_EXIT_33 },
+	{ "guest_debugctl_rsvd", { "VMX-GUEST-DEBUGCTL-RSVD" }, GUEST,
+	  1, { { GUEST_IA32_DEBUGCTL, 0, BIT_ULL(63) } }, GUEST_EXIT_33 },
+	{ "guest_sysenter_esp", { "VMX-GUEST-SYSENTER-ESP" }, GUEST,
+	  1, { { GUEST_SYSENTER_ESP, 0, NONCANONICAL } }, GUEST_EXIT_33 },
+	{ "guest_efer_lma", { "VMX-GUEST-EFER-LMA" }, GUEST,
+	  2, { { VM_ENTRY_CONTROLS, KEEP, VM_ENTRY_LOAD_IA32_EFER },
+	       { GUEST_IA32_EFER, 0, EFER_LME | EFER_NX } }, GUEST_EXIT_33 },
+	{ "guard_guest_efer_not_loaded", {}, GUEST,
+	  2, { { VM_ENTRY_CONTROLS, ~(u64)VM_ENTRY_LOAD_IA32_EFER, 0 },
+	       { GUEST_IA32_EFER, 0, BIT(1) } }, L2_RUNS },
+	{ "guest_activity_shutdown", { "VMX-GUEST-ACTIVITY-UNSUPPORTED" }, GUEST,
+	  1, { { GUEST_ACTIVITY_STATE, 0, 2 } }, GUEST_EXIT_33 },
 	{ "guest_cr0_fixed1", { "VMX-GUEST-CR0-FIXED1" }, GUEST,
 	  1, { GUEST_CR0_BIT40 }, GUEST_EXIT_33 },
 	{ "guest_cr4_fixed0", { "VMX-GUEST-CR4-FIXED0" }, GUEST,
@@ -265,6 +336,7 @@ static void check_row(const struct row *r, u32 mode)
 int main(int argc, char *argv[])
 {
 	u32 saved_modes[NESTVIRT_VMX_NR_CLASSES];
+	u64 cr3_targets;
 	gva_t vmx_gva;
 	u32 c;
 
@@ -280,6 +352,14 @@ int main(int argc, char *argv[])
 	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
 	vcpu_alloc_vmx(vm, &vmx_gva);
 	vcpu_args_set(vcpu, 1, vmx_gva);
+	cr3_targets = (vcpu_get_msr(vcpu, MSR_IA32_VMX_MISC) >> 16) & 0x1ff;
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+		if (!strcmp(rows[i].name, "ctl_cr3_target_count"))
+			rows[i].c[0].or = cr3_targets + 1;
+		if (!strcmp(rows[i].name, "guard_cr3_target_count_max"))
+			rows[i].c[0].or = cr3_targets;
+	}
+	ksft_print_msg("L1's IA32_VMX_MISC allows %lu CR3-target values\n", cr3_targets);
 	run_to(STAGE_READY);
 
 	check_row(&rows[0], NESTVIRT_MODE_ENFORCE);
