@@ -89,6 +89,13 @@ impl Setup {
     }
 
     /// Turns off EPT and everything that requires it.
+    /// L1's CR4 cannot enable CET; host and guest CR4 leave it clear.
+    fn no_cet(&mut self) {
+        self.caps.cr4_fixed1 &= !(1 << 23);
+        self.clear(F::HostCr4, 1 << 23);
+        self.clear(F::GuestCr4, 1 << 23);
+    }
+
     fn no_ept(&mut self) {
         self.proc2(
             0,
@@ -944,6 +951,13 @@ fn positive_cases() -> Vec<(&'static str, Mutation)> {
                 s.inject(HW, 13, false);
             },
         ),
+        ("#CP without error code where CR4.CET cannot be set", |s| {
+            s.no_cet();
+            s.inject(HW, 21, false);
+        }),
+        ("#CP with error code where CR4.CET can be set", |s| {
+            s.inject(HW, 21, true);
+        }),
         ("#PF with error code 0000FFFFH", |s| {
             s.inject(HW, 14, true);
             s.set(F::VmEntryExceptionErrorCode, 0xffff);
@@ -1047,4 +1061,17 @@ fn test_positive_boundaries_pass() {
         mutate(&mut s);
         assert_eq!(s.all(), RuleSet::new(), "{name}");
     }
+}
+
+/// #CP's error code follows CET: required where L1's CR4 can enable CET,
+/// refused where it cannot (the guard the positive cases above relax).
+#[test]
+fn test_cp_error_code_follows_cet() {
+    let mut s = Setup::new();
+    s.inject(HW, 21, false);
+    assert!(s.all().contains(R::CtlEventErrorCodeVector));
+    let mut s = Setup::new();
+    s.no_cet();
+    s.inject(HW, 21, true);
+    assert!(s.all().contains(R::CtlEventErrorCodeVector));
 }

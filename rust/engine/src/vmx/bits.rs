@@ -369,8 +369,11 @@ pub mod vector {
     pub const NMI: u32 = 2;
     /// Machine check.
     pub const MC: u32 = 18;
+    /// Control-protection exception (CET).
+    pub const CP: u32 = 21;
     /// Exceptions that deliver an error code: #DF, #TS, #NP, #SS, #GP,
-    /// #PF, #AC and #CP, as a bitmap over vectors 0-31.
+    /// #PF, #AC and #CP (#CP only where CET exists), as a bitmap over
+    /// vectors 0-31.
     pub const WITH_ERROR_CODE: u32 = (1 << 8)
         | (1 << 10)
         | (1 << 11)

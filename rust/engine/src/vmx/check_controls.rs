@@ -15,7 +15,7 @@ use super::bits::proc;
 use super::bits::proc2;
 use super::bits::vector;
 use super::bits::vmfunc;
-use super::bits::{cr0, entry};
+use super::bits::{cr0, cr4, entry};
 use super::env::area_end_beyond;
 use super::env::Env;
 use super::rules::VmxRule as R;
@@ -346,7 +346,15 @@ fn check_event(e: &Env<'_>, v: &mut impl Verdicts<R>, info: u32) -> ControlFlow<
         R::CtlEventErrorCodeType,
         has_error_code && kind != intr_type::HW_EXCEPTION
     );
-    let expects_error_code = vec < 32 && (vector::WITH_ERROR_CODE >> vec) & 1 != 0;
+    // #CP (21) delivers an error code only on a processor with CET: on a
+    // virtual CPU whose CR4 cannot enable CET, vector 21 takes none (KVM's
+    // model: x86_exception_has_error_code() leaves it out).
+    let with_error_code = if e.caps.cr4_fixed1 & cr4::CET != 0 {
+        vector::WITH_ERROR_CODE
+    } else {
+        vector::WITH_ERROR_CODE & !(1 << vector::CP)
+    };
+    let expects_error_code = vec < 32 && (with_error_code >> vec) & 1 != 0;
     let vector_checked =
         !e.caps.no_hw_error_code_check() && kind == intr_type::HW_EXCEPTION && !real_mode;
     cc!(

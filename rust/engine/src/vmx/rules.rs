@@ -300,7 +300,8 @@ define_rules! {
              exception"),
         CtlEventErrorCodeVector = ("VMX-CTL-EVENT-ERRCODE-VECTOR", VmxClass::Controls, CTL,
             "Unless IA32_VMX_BASIC bit 56 is 1, the deliver-error-code bit of a hardware \
-             exception must be 1 exactly when the vector is 8, 10, 11, 12, 13, 14, 17 or 21"),
+             exception must be 1 exactly when the vector is 8, 10, 11, 12, 13, 14, 17, or 21 \
+             where CET exists (IA32_VMX_CR4_FIXED1 allows CR4.CET)"),
         CtlEventReserved = ("VMX-CTL-EVENT-RSVD", VmxClass::Controls, CTL,
             "If the valid bit is 1, reserved bits 30:12 of the VM-entry interruption-information \
              field must be 0"),
