@@ -15,6 +15,7 @@
 #include "nestvirt_glue.c"
 
 #include "cpuid.h"
+#include "x86.h"
 #include "msrs.h"
 #include "pmu.h"
 #include "regs.h"
@@ -31,13 +32,17 @@ static_assert(MSR_IA32_VMX_BASIC + NESTVIRT_VMX_CAP_MSRS - 1 ==
 	      MSR_IA32_VMX_PROCBASED_CTLS3);
 static_assert(VMCS12_SIZE == 4096);
 
-/* IA32_EFER bits L1 may set: kvm_valid_efer() asked bit by bit. */
+/*
+ * IA32_EFER bits L1 may set: kvm_valid_efer() asked bit by bit, for the
+ * bits KVM supports at all (it refuses every other one first).
+ */
 static u64 nestvirt_vmx_efer_allowed(struct kvm_vcpu *vcpu)
 {
+	unsigned long supported = kvm_caps.supported_efer_bits;
 	u64 allowed = 0;
 	int bit;
 
-	for (bit = 0; bit < 64; bit++)
+	for_each_set_bit(bit, &supported, BITS_PER_LONG)
 		if (kvm_valid_efer(vcpu, BIT_ULL(bit)))
 			allowed |= BIT_ULL(bit);
 	return allowed;
