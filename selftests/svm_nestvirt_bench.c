@@ -44,66 +44,12 @@
 #include "kselftest.h"
 
 #include "svm_nestvirt_common.h"
-
-enum state { DETACHED, ENFORCE, OFF, NR_STATES };
-
-static const char *const state_name[NR_STATES] = { "detached", "enforce", "off" };
+#include "nestvirt_bench.h"
 
 enum workload { STEADY, CHURN, NR_WORKLOADS };
 
 static const char *const workload_name[NR_WORKLOADS] = { "steady", "churn" };
 static const u32 workload_cmd[NR_WORKLOADS] = { CMD_LOOP, CMD_LOOP_CHURN };
-
-static bool nestvirt_loaded(void)
-{
-	return access("/sys/module/nestvirt", F_OK) == 0;
-}
-
-static void enter_state(enum state s)
-{
-	if (s == DETACHED) {
-		if (nestvirt_loaded())
-			TEST_ASSERT(nestvirt_unload() == 0, "rmmod nestvirt: %s", strerror(errno));
-		return;
-	}
-	if (!nestvirt_loaded())
-		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
-	nestvirt_set_mode(NESTVIRT_CLASS_ALL, s == ENFORCE ? NESTVIRT_MODE_ENFORCE :
-							      NESTVIRT_MODE_OFF);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double minimum(const double *v, int n)
-{
-	double m = v[0];
-
-	for (int i = 1; i < n; i++)
-		m = v[i] < m ? v[i] : m;
-	return m;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[n];
-
-	memcpy(s, v, sizeof(s));
-	qsort(s, n, sizeof(s[0]), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 /* One timed loop of @w in state @st; returns its time in seconds. */
 static double timed_loop(struct nv_l1 *l1, enum workload w, enum state st, u64 iterations,

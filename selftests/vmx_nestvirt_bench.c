@@ -33,13 +33,11 @@
 
 #include "nestvirt_util.h"
 #include "vmx_nestvirt_common.h"
+#include "nestvirt_bench.h"
 
 #define CMD_STEADY	1
 #define CMD_CHURN	2
 #define CMD_QUIT	3
-
-enum state { DETACHED, ENFORCE, OFF, NR_STATES };
-static const char *const state_name[NR_STATES] = { "detached", "enforce", "off" };
 
 enum workload { STEADY, CHURN, NR_WORKLOADS };
 static const char *const workload_name[NR_WORKLOADS] = { "steady", "churn" };
@@ -83,44 +81,6 @@ static void l1_guest_code(struct vmx_pages *vmx)
 
 static struct kvm_vm *vm;
 static struct kvm_vcpu *vcpu;
-
-static bool nestvirt_loaded(void)
-{
-	return access("/sys/module/nestvirt", F_OK) == 0;
-}
-
-static void enter_state(enum state s)
-{
-	if (s == DETACHED) {
-		if (nestvirt_loaded())
-			TEST_ASSERT(nestvirt_unload() == 0, "rmmod nestvirt: %s", strerror(errno));
-		return;
-	}
-	if (!nestvirt_loaded())
-		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
-	nestvirt_set_mode(NESTVIRT_CLASS_ALL, s == ENFORCE ? NESTVIRT_MODE_ENFORCE :
-							      NESTVIRT_MODE_OFF);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double median(double *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double x = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static double timed_loop(enum workload w, enum state st, u64 iterations)
 {
