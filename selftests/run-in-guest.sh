@@ -215,21 +215,23 @@ assert all(r["id"].startswith("SVM-") for r in rules)' "$svm_rules" || return 1
 	  "$(echo "$js" | python3 -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin) if r["failures"]))')" ]
 }
 # Every class off: the hooks are off as if detached, nestvirt sees no
-# entry; loaded with mode=off, the same; a class back on, it sees them all.
+# entry; loaded with mode=off, the same; a class back on, it sees them
+# (the workload: the kernel's svm_vmcall_test, whose own checks pass
+# whatever nestvirt sees; nestvirt_demo asserts it sees every VMRUN).
 ctl_off_sees_nothing() {
-	local n
+	local n vmcall=$NV_KSELFTEST/x86/svm_vmcall_test
 	fresh_nestvirt mode=off || return 1
-	"$NV_TESTS/nestvirt_demo" >/dev/null || return 1
+	"$vmcall" >/dev/null || return 1
 	n=$(ctl --json status | json_field nested_entries)
 	[ "$n" = 0 ] || { echo "loaded with mode=off: $n entries seen"; return 1; }
 	ctl mode controls audit || return 1
-	"$NV_TESTS/nestvirt_demo" >/dev/null || return 1
+	"$vmcall" >/dev/null || return 1
 	n=$(ctl --json status | json_field nested_entries)
-	[ "$n" = 1000 ] || { echo "one class on: $n entries seen, want 1000"; return 1; }
+	[ "$n" -gt 0 ] || { echo "one class on: no entry seen"; return 1; }
 	ctl mode all off || return 1
-	"$NV_TESTS/nestvirt_demo" >/dev/null || return 1
-	n=$(ctl --json status | json_field nested_entries)
-	[ "$n" = 1000 ] || { echo "every class off again: $n entries seen, want still 1000"; return 1; }
+	"$vmcall" >/dev/null || return 1
+	[ "$(ctl --json status | json_field nested_entries)" = "$n" ] ||
+		{ echo "every class off again: entries moved from $n"; return 1; }
 }
 # The tracepoint: one line per counted failure, the rule ID whole and
 # nothing after it; the ID is a dynamic string in the record (no fixed
