@@ -137,6 +137,11 @@ u32 __nestvirt_vmx_entry(struct kvm_vcpu *vcpu, const struct vmcs12 *vmcs12,
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	struct nestvirt_verdict verdict = {};
+	/*
+	 * Before nestvirt reads its modes: a change during the check makes
+	 * the kept failure stale rather than apply it under the new modes.
+	 */
+	u64 gen = atomic64_read_acquire(&nestvirt_policy_gen);
 
 	/* A failure kept for an earlier entry never applies to this one. */
 	vmx->nested.nestvirt_guest_fail.gen = 0;
@@ -149,7 +154,7 @@ u32 __nestvirt_vmx_entry(struct kvm_vcpu *vcpu, const struct vmcs12 *vmcs12,
 	if (kvm_error || verdict.exit_reason != EXIT_REASON_INVALID_STATE)
 		return kvm_error;
 	vmx->nested.nestvirt_guest_fail.qualification = verdict.exit_qualification;
-	vmx->nested.nestvirt_guest_fail.gen = atomic64_read(&nestvirt_policy_gen);
+	vmx->nested.nestvirt_guest_fail.gen = gen;
 	return 0;
 }
 
