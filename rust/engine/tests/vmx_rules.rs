@@ -951,6 +951,22 @@ fn positive_cases() -> Vec<(&'static str, Mutation)> {
                 s.inject(HW, 13, false);
             },
         ),
+        (
+            "guest CR0.CD and NW set where IA32_VMX_CR0_FIXED1 forbids them",
+            |s| {
+                s.caps.cr0_fixed1 &= !((1 << 29) | (1 << 30));
+                s.or(F::GuestCr0, (1 << 29) | (1 << 30));
+            },
+        ),
+        (
+            "guest CR0.CD and NW clear where IA32_VMX_CR0_FIXED0 requires them",
+            |s| {
+                s.caps.cr0_fixed0 |= (1 << 29) | (1 << 30);
+                // The host's CR0 is checked in full: it keeps them set.
+                s.or(F::HostCr0, (1 << 29) | (1 << 30));
+                s.clear(F::GuestCr0, (1 << 29) | (1 << 30));
+            },
+        ),
         ("#CP without error code where CR4.CET cannot be set", |s| {
             s.no_cet();
             s.inject(HW, 21, false);
@@ -1074,4 +1090,14 @@ fn test_cp_error_code_follows_cet() {
     s.no_cet();
     s.inject(HW, 21, true);
     assert!(s.all().contains(R::CtlEventErrorCodeVector));
+}
+
+/// CD and NW are the only CR0 bits the guest checks leave alone: a fixed
+/// bit next to them still fails.
+#[test]
+fn test_guest_cr0_fixed_bits_but_cd_nw_are_checked() {
+    let mut s = Setup::new();
+    s.caps.cr0_fixed1 &= !((1 << 28) | (1 << 29));
+    s.or(F::GuestCr0, (1 << 28) | (1 << 29));
+    assert!(s.all().contains(R::GuestCr0Fixed1));
 }

@@ -207,6 +207,10 @@ pub mod cr0 {
     pub const PE: u64 = 1 << 0;
     /// Write protect.
     pub const WP: u64 = 1 << 16;
+    /// Not write-through.
+    pub const NW: u64 = 1 << 29;
+    /// Cache disable.
+    pub const CD: u64 = 1 << 30;
     /// Paging.
     pub const PG: u64 = 1 << 31;
 }

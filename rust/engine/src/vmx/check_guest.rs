@@ -49,7 +49,12 @@ pub(crate) fn check_guest_regs(e: &Env<'_>, v: &mut impl Verdicts<R>) -> Control
         caps.cr0_fixed0
     };
     let cr0_rules = [R::GuestCr0Fixed0, R::GuestCr0Fixed1];
-    check_fixed(v, cr0v, (cr0_fixed0, caps.cr0_fixed1), cr0_rules)?;
+    // SDM 27.3.1.1: "Bit 29 (corresponding to CR0.NW) and bit 30 (CD) are
+    // never checked because the values of these bits are not changed by VM
+    // entry".
+    let unchecked = cr0::NW | cr0::CD;
+    let fixed = (cr0_fixed0 & !unchecked, caps.cr0_fixed1 | unchecked);
+    check_fixed(v, cr0v, fixed, cr0_rules)?;
     cc!(
         v,
         R::GuestCr0PgPe,

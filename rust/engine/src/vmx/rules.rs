@@ -444,9 +444,10 @@ define_rules! {
         // Guest state: control registers, debug registers and MSRs (SDM 27.3.1.1)
         GuestCr0Fixed0 = ("VMX-GUEST-CR0-FIXED0", VmxClass::GuestState, GUEST,
             "The CR0 field must set every bit IA32_VMX_CR0_FIXED0 reports as fixed to 1 (PE and \
-             PG excepted if \"unrestricted guest\" is 1)"),
+             PG excepted if \"unrestricted guest\" is 1; NW and CD are never checked)"),
         GuestCr0Fixed1 = ("VMX-GUEST-CR0-FIXED1", VmxClass::GuestState, GUEST,
-            "The CR0 field must clear every bit IA32_VMX_CR0_FIXED1 reports as fixed to 0"),
+            "The CR0 field must clear every bit IA32_VMX_CR0_FIXED1 reports as fixed to 0 (NW \
+             and CD are never checked)"),
         GuestCr0PgPe = ("VMX-GUEST-CR0-PG-PE", VmxClass::GuestState, GUEST,
             "If bit 31 (PG) of the CR0 field is 1, bit 0 (PE) must also be 1"),
         GuestCr4Fixed0 = ("VMX-GUEST-CR4-FIXED0", VmxClass::GuestState, GUEST,
