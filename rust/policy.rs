@@ -8,10 +8,14 @@
 //! bumped by the hooks and read by `NESTVIRT_GET_RULE`; each stands alone,
 //! so relaxed atomics are enough and no lock is taken on the entry path.
 
-use crate::engine::rule::{
-    ClassModes,
-    Mode,
-    Rule, //
+use crate::{
+    engine::rule::{
+        ClassModes,
+        Mode,
+        Outcome,
+        Rule, //
+    },
+    trace,
 };
 use kernel::{
     prelude::*,
@@ -75,6 +79,29 @@ impl<const CLASSES: usize, const RULES: usize> Policy<CLASSES, RULES> {
     pub(crate) fn count<R: Rule>(&self, rule: R) {
         if let Some(counter) = self.failures.get(rule.index()) {
             counter.add(1, Relaxed);
+        }
+    }
+
+    /// Counts and traces every counted failure of one check, of
+    /// `backend`'s vCPU `vcpu_id`, at `gpa` (the vmcb12/vmcs12, or an MSR
+    /// list).
+    pub(crate) fn record<R: Rule>(
+        &self,
+        outcome: &Outcome<R>,
+        backend: u32,
+        vcpu_id: u32,
+        gpa: u64,
+    ) {
+        for rule in outcome.counted.iter() {
+            self.count(rule);
+            trace::rule_failed(
+                backend,
+                vcpu_id,
+                gpa,
+                rule.index(),
+                rule.info().id,
+                outcome.enforced == Some(rule),
+            );
         }
     }
 

@@ -41,7 +41,6 @@ use crate::{
         Stats,
         STATS, //
     },
-    trace,
 };
 
 /// The modes and counters of the SVM catalogue.
@@ -131,15 +130,7 @@ pub(crate) fn check_vmcb02(
 /// Counts and traces every counted failure; an enforced one (always also
 /// counted) fails the entry. Returns whether there was none.
 fn apply(entry: &NestvirtEntry, outcome: &Outcome<SvmRule>, verdict: &mut NestvirtVerdict) -> bool {
-    for rule in outcome.counted.iter() {
-        SVM_POLICY.count(rule);
-        trace::rule_failed(
-            entry,
-            rule.index(),
-            rule.info().id,
-            outcome.enforced == Some(rule),
-        );
-    }
+    SVM_POLICY.record(outcome, entry.backend, entry.vcpu_id, entry.state_gpa);
     if let Some(rule) = outcome.enforced {
         verdict.action = NESTVIRT_VERDICT_FAIL;
         verdict.rule = u32::try_from(rule.index()).unwrap_or(u32::MAX);

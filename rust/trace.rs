@@ -3,7 +3,6 @@
 //! The `nestvirt:nestvirt_rule_failed` tracepoint, defined in C
 //! (trace/nestvirt_trace.c): Rust calls a C function that emits it.
 
-use crate::hooks_abi::NestvirtEntry;
 use core::ffi::{
     c_char,
     c_int, //
@@ -21,21 +20,9 @@ extern "C" {
     );
 }
 
-/// Emits `nestvirt_rule_failed` for one failing rule of one nested entry.
-pub(crate) fn rule_failed(entry: &NestvirtEntry, rule: usize, id: &'static str, enforced: bool) {
-    rule_failed_at(
-        entry.backend,
-        entry.vcpu_id,
-        entry.state_gpa,
-        rule,
-        id,
-        enforced,
-    );
-}
-
 /// Emits `nestvirt_rule_failed` for one failing rule, of `backend`'s vCPU
 /// `vcpu_id`, at `gpa` (the vmcb12/vmcs12, or an MSR list).
-pub(crate) fn rule_failed_at(
+pub(crate) fn rule_failed(
     backend: u32,
     vcpu_id: u32,
     gpa: u64,

@@ -36,7 +36,6 @@ use crate::{
         Stats,
         STATS, //
     },
-    trace,
 };
 
 /// The modes and counters of the VMX catalogue.
@@ -111,15 +110,7 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
         return true;
     }
     let outcome = check_vmx_entry(vmcs, &caps(env), &context(env), modes);
-    for rule in outcome.counted.iter() {
-        VMX_POLICY.count(rule);
-        trace::rule_failed(
-            entry,
-            rule.index(),
-            rule.info().id,
-            outcome.enforced == Some(rule),
-        );
-    }
+    VMX_POLICY.record(&outcome, entry.backend, entry.vcpu_id, entry.state_gpa);
     let Some(rule) = outcome.enforced else {
         return outcome.counted.is_empty();
     };

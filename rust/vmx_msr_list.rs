@@ -29,7 +29,6 @@ use crate::{
         Stats,
         STATS, //
     },
-    trace,
     vmx_entry::VMX_POLICY,
 };
 
@@ -56,17 +55,7 @@ pub(crate) fn check(e: &NestvirtMsrEntry, verdict: &mut NestvirtVerdict) {
         e.faulted != 0,
         VMX_POLICY.modes(),
     );
-    for rule in outcome.counted.iter() {
-        VMX_POLICY.count(rule);
-        trace::rule_failed_at(
-            NESTVIRT_BACKEND_VMX,
-            e.vcpu_id,
-            e.list_gpa,
-            rule.index(),
-            rule.info().id,
-            outcome.enforced == Some(rule),
-        );
-    }
+    VMX_POLICY.record(&outcome, NESTVIRT_BACKEND_VMX, e.vcpu_id, e.list_gpa);
     let Some(rule) = outcome.enforced else {
         return;
     };
