@@ -7,7 +7,14 @@
 //! serves `/dev/nestvirt`. The pure logic lives in `engine/`, which is also
 //! a host crate tested with `cargo test`; this crate is the kernel glue.
 
-use engine::rule::Mode;
+use engine::{
+    rule::{
+        ClassModes,
+        Mode, //
+    },
+    svm::SvmClass,
+    vmx::VmxClass,
+};
 use kernel::{
     miscdevice::{
         MiscDeviceOptions,
@@ -51,6 +58,7 @@ module! {
 
 extern "C" {
     fn nestvirt_param_mode() -> u32;
+    fn nestvirt_param_hardening() -> u32;
 }
 
 /// The `mode` module parameter (`off`, `audit`, `enforce` or 0, 1, 2). It is
@@ -61,6 +69,20 @@ pub(crate) fn default_mode() -> Mode {
     // that the parameter parser wrote before the module's init ran.
     let raw = unsafe { nestvirt_param_mode() };
     Mode::from_u32(raw).unwrap_or(Mode::Audit)
+}
+
+/// The `hardening` module parameter: the initial mode of the hardening
+/// classes (rules stricter than the APM/SDM). Not given, it follows `mode`
+/// but never beyond audit: `mode=off` keeps nestvirt silent, `mode=enforce`
+/// fails exactly what hardware fails.
+fn hardening_mode(mode: Mode) -> Mode {
+    // SAFETY: as for `nestvirt_param_mode`: no arguments, a plain integer
+    // written by the parameter parser before init.
+    let raw = unsafe { nestvirt_param_hardening() };
+    Mode::from_u32(raw).unwrap_or(match mode {
+        Mode::Off => Mode::Off,
+        Mode::Audit | Mode::Enforce => Mode::Audit,
+    })
 }
 
 /// What `NESTVIRT_GET_INFO` reports about the attachment; set once at load.
@@ -101,12 +123,18 @@ impl kernel::InPlaceModule for NestvirtModule {
     }
 }
 
-/// Applies the `mode` parameter to every rule class.
+/// Applies the `mode` parameter to the architectural rule classes and the
+/// `hardening` parameter to the hardening classes.
 fn apply_mode_param() -> Result {
     let mode = default_mode();
-    svm_entry::SVM_POLICY.set_mode(None, mode)?;
-    vmx_entry::VMX_POLICY.set_mode(None, mode)?;
-    pr_info!("validation mode: {}\n", mode.name());
+    let hardening = hardening_mode(mode);
+    svm_entry::SVM_POLICY.set_modes(ClassModes::by_basis(&SvmClass::ALL, mode, hardening));
+    vmx_entry::VMX_POLICY.set_modes(ClassModes::by_basis(&VmxClass::ALL, mode, hardening));
+    pr_info!(
+        "validation mode: {}, hardening classes: {}\n",
+        mode.name(),
+        hardening.name()
+    );
     Ok(())
 }
 

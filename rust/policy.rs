@@ -75,6 +75,11 @@ impl<const CLASSES: usize, const RULES: usize> Policy<CLASSES, RULES> {
         }
     }
 
+    /// Sets the mode of every class at once (the load-time modes).
+    pub(crate) fn set_modes(&self, modes: ClassModes) {
+        self.modes.store(modes.0, Relaxed);
+    }
+
     /// Counts one failure of `rule`.
     pub(crate) fn count<R: Rule>(&self, rule: R) {
         if let Some(counter) = self.failures.get(rule.index()) {

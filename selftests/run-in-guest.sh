@@ -107,7 +107,9 @@ nestvirt_refuses_bad_mode() {
 	refuses "Invalid parameters" "mode=7 is not off, audit or enforce (or 0, 1, 2)" \
 		"$NV_MODDIR/nestvirt.ko" mode=7 &&
 	refuses "Invalid parameters" "mode=strict is not off, audit or enforce (or 0, 1, 2)" \
-		"$NV_MODDIR/nestvirt.ko" mode=strict
+		"$NV_MODDIR/nestvirt.ko" mode=strict &&
+	refuses "Invalid parameters" "hardening=on is not off, audit or enforce (or 0, 1, 2)" \
+		"$NV_MODDIR/nestvirt.ko" hardening=on
 }
 # modinfo documents the names; each name and number loads with that mode.
 nestvirt_mode_names() {
@@ -123,6 +125,34 @@ nestvirt_mode_names() {
 			{ echo "mode=$m: no 'validation mode: $want' in dmesg"; rmmod nestvirt; return 1; }
 		rmmod nestvirt || return 1
 	done
+	nestvirt_hardening_param
+}
+# hardening= sets the hardening classes; not given, they follow mode= but
+# never beyond audit, so mode=enforce fails exactly what hardware fails.
+nestvirt_hardening_param() {
+	local args want_arch want_hard got
+	modinfo -p "$NV_MODDIR/nestvirt.ko" | grep -x 'hardening:.*stricter than the APM/SDM.*never beyond audit.*' ||
+		{ echo "modinfo does not document hardening:"; modinfo -p "$NV_MODDIR/nestvirt.ko"; return 1; }
+	while read -r args want_arch want_hard; do
+		# shellcheck disable=SC2086
+		insmod "$NV_MODDIR/nestvirt.ko" ${args//,/ } || return 1
+		got=$(ctl --json status | python3 -c 'import json,sys
+s = json.load(sys.stdin)
+m = {c["name"]: c["mode"] for c in s["classes"]}
+hard = {"forced", "hardening"}
+arch = set(m[n] for n in m if n not in hard)
+print(",".join(sorted(arch)), ",".join(sorted(set(m[n] for n in m if n in hard))))')
+		rmmod nestvirt || return 1
+		[ "$got" = "$want_arch $want_hard" ] ||
+			{ echo "$args: classes $got, want $want_arch $want_hard"; return 1; }
+	done <<-EOF
+		mode=enforce enforce audit
+		mode=audit audit audit
+		mode=off off off
+		mode=enforce,hardening=enforce enforce enforce
+		mode=off,hardening=audit off audit
+		hardening=off audit off
+	EOF
 }
 
 kernel_selftests() {

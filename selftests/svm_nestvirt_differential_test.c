@@ -54,6 +54,7 @@ static const struct {
 static const char *const kvm_unchecked_rules[] = {
 	"SVM-SAVE-GPAT",
 	"SVM-SAVE-CR3-LEGACY-MBZ",
+	"SVM-SAVE-CR3-LEGACY-HIGH",
 	"SVM-SAVE-CET-WP",
 	"SVM-SAVE-S-CET-RSVD",
 	"SVM-EVENT-RSVD",
@@ -66,6 +67,7 @@ static const char *const kvm_unchecked_rules[] = {
 	"SVM-INTCTL-VNMI",
 	"SVM-INTCTL-AVIC",
 	"SVM-INTCTL-X2AVIC",
+	"SVM-INTCTL-X2AVIC-NO-AVIC",
 	"SVM-INTCTL-RSVD",
 	"SVM-INTCTL-VECTOR-RSVD",
 };

@@ -9,7 +9,11 @@
  *   counter grows by exactly one and no other counter moves;
  * - audit mode: the counter grows by exactly one and the exit code is what
  *   KVM 7.3.4 alone decides: VMEXIT_INVALID when KVM checks the rule,
- *   otherwise L2 runs (its VMMCALL exits to L1).
+ *   otherwise L2 runs (its VMMCALL exits to L1);
+ * - the load-time default of mode=enforce (architectural classes enforced,
+ *   hardening classes audited): a rule stricter than the APM behaves as in
+ *   audit mode, so a vmcb12 hardware accepts is never rejected; every
+ *   architectural rule behaves as in enforce mode.
  *
  * Before each row that mutates vmcb12, the valid vmcb12 runs twice in the row's modes and the
  * second VMRUN must be answered by replay (the hooked kvm-amd repeating
@@ -263,8 +267,8 @@ struct rule_case {
 	u32 cfg;
 	enum kvm_verdict kvm;
 	enum requirement req;
-	/* A second rule the mutation must violate when L1 lacks vNMI. */
-	const char *also_without_vnmi;
+	/* The rule the mutation violates instead when L1 lacks vNMI. */
+	const char *instead_without_vnmi;
 };
 
 /* Valid vmcb12s, at the edges of the rules: nothing may be counted. */
@@ -295,7 +299,7 @@ static const struct rule_case rule_cases[] = {
 	{ "SVM-SAVE-EFER-MBZ", "efer_bit1", M_EFER_MBZ, 0, KVM_REJECTS },
 	{ "SVM-SAVE-GPAT", "gpat_type2_shared_pat", M_GPAT_RSVD, 0, KVM_ACCEPTS },
 	{ "SVM-SAVE-GPAT", "gpat_type2_separate_pat", M_GPAT_RSVD, CFG_SEPARATE_PAT, KVM_REJECTS },
-	{ "SVM-SAVE-CR3-LEGACY-MBZ", "legacy_cr3_bit32", M_CR3_LEGACY_HIGH, 0, KVM_ACCEPTS,
+	{ "SVM-SAVE-CR3-LEGACY-HIGH", "legacy_cr3_bit32", M_CR3_LEGACY_HIGH, 0, KVM_ACCEPTS,
 	  REQ_MAXPHYADDR_ABOVE_32 },
 	{ "SVM-SAVE-CR3-LEGACY-MBZ", "legacy_cr3_at_maxphyaddr", M_CR3_LEGACY_MAXPHYADDR, 0,
 	  KVM_REJECTS_LATE },
@@ -449,10 +453,39 @@ static const char *unmet(enum requirement req)
 	return "unknown requirement";
 }
 
+/*
+ * Not an ABI mode: the modes the module parameters mode=enforce and
+ * hardening=audit (its default) give at load.
+ */
+#define MODE_ENFORCE_ARCH	3
+
 static const char *mode_name(u32 mode)
 {
 	return mode == NESTVIRT_MODE_ENFORCE ? "enforce" :
-	       mode == NESTVIRT_MODE_AUDIT ? "audit" : "off";
+	       mode == NESTVIRT_MODE_AUDIT ? "audit" :
+	       mode == MODE_ENFORCE_ARCH ? "enforce_arch" : "off";
+}
+
+static bool hardening_class(u32 class)
+{
+	return class == NESTVIRT_SVM_CLASS_FORCED || class == NESTVIRT_SVM_CLASS_HARDENING;
+}
+
+/*
+ * Sets every class to @mode; MODE_ENFORCE_ARCH enforces the architectural
+ * classes and audits the hardening ones. Returns the mode the rule of class
+ * @class is then in.
+ */
+static u32 set_row_modes(u32 mode, u32 class)
+{
+	if (mode != MODE_ENFORCE_ARCH) {
+		nestvirt_set_mode(NESTVIRT_CLASS_ALL, mode);
+		return mode;
+	}
+	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
+	nestvirt_set_mode(NESTVIRT_SVM_CLASS_FORCED, NESTVIRT_MODE_AUDIT);
+	nestvirt_set_mode(NESTVIRT_SVM_CLASS_HARDENING, NESTVIRT_MODE_AUDIT);
+	return hardening_class(class) ? NESTVIRT_MODE_AUDIT : NESTVIRT_MODE_ENFORCE;
 }
 
 /*
@@ -496,9 +529,11 @@ static void run_rule_case(const struct rule_case *rc, u32 mode)
 {
 	struct observation o;
 	struct nv_patch patch;
-	int want[2], nwant = 0;
+	int want[1], nwant = 0;
+	const char *id = rc->id;
 	const char *why;
 	u64 want_exit;
+	u32 rule_mode;
 	bool ok;
 
 	nv_l1_use(&l1, rc->cfg);
@@ -507,30 +542,28 @@ static void run_rule_case(const struct rule_case *rc, u32 mode)
 		ksft_test_result_skip("%s/%s/%s: %s\n", rc->id, rc->name, mode_name(mode), why);
 		return;
 	}
-	want[nwant] = nv_catalogue_index(&cat, rc->id);
-	TEST_ASSERT(want[nwant] >= 0, "rule %s not in the catalogue", rc->id);
+	if (rc->instead_without_vnmi && !has(X86_FEATURE_VNMI))
+		id = rc->instead_without_vnmi;
+	want[nwant] = nv_catalogue_index(&cat, id);
+	TEST_ASSERT(want[nwant] >= 0, "rule %s not in the catalogue", id);
 	nwant++;
-	if (rc->also_without_vnmi && !has(X86_FEATURE_VNMI)) {
-		want[nwant] = nv_catalogue_index(&cat, rc->also_without_vnmi);
-		TEST_ASSERT(want[nwant] >= 0, "rule %s not in the catalogue", rc->also_without_vnmi);
-		nwant++;
-	}
 
-	nestvirt_set_mode(NESTVIRT_CLASS_ALL, mode);
+	rule_mode = set_row_modes(mode, cat.rules[want[0]].class);
 	/* A row without a mutation is the valid vmcb12 in an L1 it is not valid for. */
 	ok = rc->mut == M_NONE || runs_twice_second_replayed(&(struct nv_patch){}, NULL);
 	build_patch(rc->mut, &l1, &patch);
 	observe(&patch, &o);
 
-	if (mode == NESTVIRT_MODE_ENFORCE)
+	if (rule_mode == NESTVIRT_MODE_ENFORCE)
 		want_exit = NV_EXIT_ERR;
 	else
 		want_exit = rc->kvm == KVM_ACCEPTS ? SVM_EXIT_VMMCALL : NV_EXIT_ERR;
 	ok &= check_exit(&o, want_exit);
 	ok &= check_not_replayed(&o);
 	ok &= counters_are(&o, want, nwant);
-	ok &= check_info(&o, rc->kvm == KVM_REJECTS, mode == NESTVIRT_MODE_ENFORCE);
-	ksft_test_result(ok, "%s/%s/%s (KVM %s)\n", rc->id, rc->name, mode_name(mode),
+	ok &= check_info(&o, rc->kvm == KVM_REJECTS, rule_mode == NESTVIRT_MODE_ENFORCE);
+	ksft_test_result(ok, "%s/%s/%s (%s, KVM %s)\n", id, rc->name, mode_name(mode),
+			 hardening_class(cat.rules[want[0]].class) ? "hardening" : "architectural",
 			 rc->kvm == KVM_ACCEPTS ? "accepts" : "rejects");
 }
 
@@ -558,6 +591,7 @@ static void test_rules(void)
 	for (size_t i = 0; i < ARRAY_SIZE(rule_cases); i++) {
 		run_rule_case(&rule_cases[i], NESTVIRT_MODE_ENFORCE);
 		run_rule_case(&rule_cases[i], NESTVIRT_MODE_AUDIT);
+		run_rule_case(&rule_cases[i], MODE_ENFORCE_ARCH);
 	}
 }
 
@@ -627,48 +661,55 @@ static bool all_off(const u32 *modes)
 }
 
 /*
- * Per-class modes. Violations of rules KVM does not check, so that only
- * nestvirt can fail the VMRUN: SVM-SAVE-CR3-LEGACY-MBZ (class save) and
- * SVM-CTL-TLB-CONTROL (class controls), alone and together.
+ * Per-class modes. Violations of rules KVM does not check (in KVM's default
+ * shared-PAT configuration), so that only nestvirt can fail the VMRUN:
+ * SVM-SAVE-GPAT (class save, architectural) and SVM-CTL-TLB-CONTROL (class
+ * hardening), alone and together.
  */
 static void test_class_modes(void)
 {
 	enum { OFF = NESTVIRT_MODE_OFF, AUD = NESTVIRT_MODE_AUDIT, ENF = NESTVIRT_MODE_ENFORCE };
-	enum { SAVE_ONLY = 1, CTL_ONLY = 2, BOTH = 3 };
+	enum { SAVE_ONLY = 1, HARD_ONLY = 2, BOTH = 3 };
 	static const struct {
 		const char *name;
-		u32 modes[NESTVIRT_SVM_NR_CLASSES];	/* vmrun save controls event int_ctl forced */
-		int which;				/* violations: SAVE_ONLY, CTL_ONLY, BOTH */
+		/* vmrun save controls event int_ctl forced hardening */
+		u32 modes[NESTVIRT_SVM_NR_CLASSES];
+		int which;				/* violations: SAVE_ONLY, HARD_ONLY, BOTH */
 		bool err;				/* VMEXIT_INVALID */
-		bool save_counted, ctl_counted;
+		bool save_counted, hard_counted;
 	} mc[] = {
-		{ "save_enforce_controls_off/controls_violation",
-		  { ENF, ENF, OFF, ENF, ENF, ENF }, CTL_ONLY, false, false, false },
-		{ "save_enforce_controls_off/save_violation",
-		  { ENF, ENF, OFF, ENF, ENF, ENF }, SAVE_ONLY, true, true, false },
-		{ "save_enforce_controls_off/both",
-		  { ENF, ENF, OFF, ENF, ENF, ENF }, BOTH, true, true, false },
-		{ "save_off_controls_enforce/save_violation",
-		  { OFF, OFF, ENF, OFF, OFF, OFF }, SAVE_ONLY, false, false, false },
-		{ "save_off_controls_enforce/controls_violation",
-		  { OFF, OFF, ENF, OFF, OFF, OFF }, CTL_ONLY, true, false, true },
-		{ "save_audit_controls_off/both",
-		  { AUD, AUD, OFF, AUD, AUD, AUD }, BOTH, false, true, false },
-		{ "save_audit_controls_enforce/both",
-		  { AUD, AUD, ENF, AUD, AUD, AUD }, BOTH, true, true, true },
-		{ "save_off_controls_audit/both",
-		  { ENF, OFF, AUD, ENF, ENF, ENF }, BOTH, false, false, true },
+		{ "save_enforce_hardening_off/hardening_violation",
+		  { ENF, ENF, ENF, ENF, ENF, ENF, OFF }, HARD_ONLY, false, false, false },
+		{ "save_enforce_hardening_off/save_violation",
+		  { ENF, ENF, ENF, ENF, ENF, ENF, OFF }, SAVE_ONLY, true, true, false },
+		{ "save_enforce_hardening_off/both",
+		  { ENF, ENF, ENF, ENF, ENF, ENF, OFF }, BOTH, true, true, false },
+		{ "save_off_hardening_enforce/save_violation",
+		  { OFF, OFF, OFF, OFF, OFF, OFF, ENF }, SAVE_ONLY, false, false, false },
+		{ "save_off_hardening_enforce/hardening_violation",
+		  { OFF, OFF, OFF, OFF, OFF, OFF, ENF }, HARD_ONLY, true, false, true },
+		{ "save_audit_hardening_off/both",
+		  { AUD, AUD, AUD, AUD, AUD, AUD, OFF }, BOTH, false, true, false },
+		{ "save_audit_hardening_enforce/both",
+		  { AUD, AUD, AUD, AUD, AUD, AUD, ENF }, BOTH, true, true, true },
+		{ "save_off_hardening_audit/both",
+		  { ENF, OFF, ENF, ENF, ENF, ENF, AUD }, BOTH, false, false, true },
+		/* The load-time modes of mode=enforce: hardware's verdict. */
+		{ "enforce_arch/hardening_violation",
+		  { ENF, ENF, ENF, ENF, ENF, AUD, AUD }, HARD_ONLY, false, false, true },
+		{ "enforce_arch/both",
+		  { ENF, ENF, ENF, ENF, ENF, AUD, AUD }, BOTH, true, true, true },
 		{ "all_off/both",
-		  { OFF, OFF, OFF, OFF, OFF, OFF }, BOTH, false, false, false },
+		  { OFF, OFF, OFF, OFF, OFF, OFF, OFF }, BOTH, false, false, false },
 	};
-	int save_rule = nv_catalogue_index(&cat, "SVM-SAVE-CR3-LEGACY-MBZ");
-	int ctl_rule = nv_catalogue_index(&cat, "SVM-CTL-TLB-CONTROL");
+	int save_rule = nv_catalogue_index(&cat, "SVM-SAVE-GPAT");
+	int hard_rule = nv_catalogue_index(&cat, "SVM-CTL-TLB-CONTROL");
 
-	TEST_ASSERT(save_rule >= 0 && ctl_rule >= 0, "rules missing from the catalogue");
+	TEST_ASSERT(save_rule >= 0 && hard_rule >= 0, "rules missing from the catalogue");
 	TEST_ASSERT(cat.rules[save_rule].class == NESTVIRT_SVM_CLASS_SAVE &&
-		    cat.rules[ctl_rule].class == NESTVIRT_SVM_CLASS_CONTROLS,
+		    cat.rules[hard_rule].class == NESTVIRT_SVM_CLASS_HARDENING,
 		    "unexpected classes %u %u", cat.rules[save_rule].class,
-		    cat.rules[ctl_rule].class);
+		    cat.rules[hard_rule].class);
 	nv_l1_use(&l1, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(mc); i++) {
 		struct observation o;
@@ -679,14 +720,14 @@ static void test_class_modes(void)
 		set_modes(mc[i].modes);
 		memset(&patch, 0, sizeof(patch));
 		if (mc[i].which & SAVE_ONLY)
-			build_patch(M_CR3_LEGACY_HIGH, &l1, &patch);
-		if (mc[i].which & CTL_ONLY)
+			build_patch(M_GPAT_RSVD, &l1, &patch);
+		if (mc[i].which & HARD_ONLY)
 			nv_set(&patch, F_TLB_CTL, 2);
 		observe(&patch, &o);
 		if (mc[i].save_counted)
 			want[nwant++] = save_rule;
-		if (mc[i].ctl_counted)
-			want[nwant++] = ctl_rule;
+		if (mc[i].hard_counted)
+			want[nwant++] = hard_rule;
 		ok = check_exit(&o, mc[i].err ? NV_EXIT_ERR : SVM_EXIT_VMMCALL);
 		ok &= counters_are(&o, want, nwant);
 		ok &= check_info_n(&o, all_off(mc[i].modes) ? 0 : 1, 0, mc[i].err);
@@ -696,7 +737,7 @@ static void test_class_modes(void)
 
 /*
  * A verdict replayable under one set of modes is not replayed under the
- * next: SVM-CTL-TLB-CONTROL violated (KVM accepts it) with the controls
+ * next: SVM-CTL-TLB-CONTROL violated (KVM accepts it) with the hardening
  * class off passes and is replayed; once the class is enforced, the same
  * vmcb12 fails.
  */
@@ -711,10 +752,10 @@ static void test_replay_forgets_on_mode_change(void)
 	nv_l1_use(&l1, 0);
 	nv_set(&patch, F_TLB_CTL, 2);
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
-	nestvirt_set_mode(NESTVIRT_SVM_CLASS_CONTROLS, NESTVIRT_MODE_OFF);
+	nestvirt_set_mode(NESTVIRT_SVM_CLASS_HARDENING, NESTVIRT_MODE_OFF);
 	ok = runs_twice_second_replayed(&patch, &off2);
 	ok &= counters_are(&off2, NULL, 0);
-	nestvirt_set_mode(NESTVIRT_SVM_CLASS_CONTROLS, NESTVIRT_MODE_ENFORCE);
+	nestvirt_set_mode(NESTVIRT_SVM_CLASS_HARDENING, NESTVIRT_MODE_ENFORCE);
 	observe(&patch, &enf);
 	ok &= check_exit(&enf, NV_EXIT_ERR);
 	ok &= check_not_replayed(&enf);
@@ -749,6 +790,7 @@ static void test_ioctl_errors(void)
 	static const u32 pattern[NESTVIRT_SVM_NR_CLASSES] = {
 		NESTVIRT_MODE_OFF, NESTVIRT_MODE_AUDIT, NESTVIRT_MODE_ENFORCE,
 		NESTVIRT_MODE_AUDIT, NESTVIRT_MODE_OFF, NESTVIRT_MODE_ENFORCE,
+		NESTVIRT_MODE_AUDIT,
 	};
 	u64 before[ARRAY_SIZE(cat.rules)], after[ARRAY_SIZE(cat.rules)];
 	struct nestvirt_mode m;
@@ -858,7 +900,7 @@ int main(int argc, char *argv[])
 	nv_modes_save();
 	nv_catalogue_read(&cat);
 
-	plan = ARRAY_SIZE(valid_cases) + 2 * ARRAY_SIZE(rule_cases) + 3 + 9 + 1 + 4;
+	plan = ARRAY_SIZE(valid_cases) + 3 * ARRAY_SIZE(rule_cases) + 3 + 11 + 1 + 4;
 	ksft_print_header();
 	ksft_set_plan(plan);
 

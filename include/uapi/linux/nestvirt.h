@@ -28,21 +28,26 @@
 
 /*
  * Rule classes: the unit a mode applies to. The numbering is per backend;
- * Documentation/nestvirt/rules.rst lists the rules of each class.
+ * Documentation/nestvirt/rules.rst lists the rules of each class. The
+ * hardening classes (SVM forced and hardening, VMX hardening) hold the rules
+ * stricter than the APM/SDM: enforcing every other class gives exactly what
+ * hardware gives.
  */
 #define NESTVIRT_SVM_CLASS_VMRUN	0	/* VMRUN operand checks (#GP) */
 #define NESTVIRT_SVM_CLASS_SAVE		1	/* vmcb12 save area */
 #define NESTVIRT_SVM_CLASS_CONTROLS	2	/* vmcb12 control area */
 #define NESTVIRT_SVM_CLASS_EVENT	3	/* EVENTINJ */
 #define NESTVIRT_SVM_CLASS_INT_CTL	4	/* virtual interrupt controls */
-#define NESTVIRT_SVM_CLASS_FORCED	5	/* intercepts vmcb02 must carry */
-#define NESTVIRT_SVM_NR_CLASSES		6
+#define NESTVIRT_SVM_CLASS_FORCED	5	/* intercepts vmcb02 must carry (hardening) */
+#define NESTVIRT_SVM_CLASS_HARDENING	6	/* stricter than the APM */
+#define NESTVIRT_SVM_NR_CLASSES		7
 
 #define NESTVIRT_VMX_CLASS_CONTROLS	0	/* VMfailValid(7) */
 #define NESTVIRT_VMX_CLASS_HOST_STATE	1	/* VMfailValid(8) */
 #define NESTVIRT_VMX_CLASS_GUEST_STATE	2	/* VM-exit 33 */
 #define NESTVIRT_VMX_CLASS_MSR_LIST	3	/* VM-exit 34 */
-#define NESTVIRT_VMX_NR_CLASSES		4
+#define NESTVIRT_VMX_CLASS_HARDENING	4	/* stricter than the SDM */
+#define NESTVIRT_VMX_NR_CLASSES		5
 
 #define NESTVIRT_CLASS_ALL		0xffffffff	/* NESTVIRT_SET_MODE only */
 

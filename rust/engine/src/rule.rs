@@ -61,6 +61,44 @@ impl Consequence {
     }
 }
 
+/// Why a rule exists: whether real hardware fails the entry too.
+///
+/// Enforce must give exactly what hardware gives, so only architectural
+/// rules sit in the classes an operator enforces to mean "as the hardware";
+/// a hardening rule lives in a hardening class ([`RuleClass::is_hardening`]),
+/// audit by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Basis {
+    /// The manual makes the entry fail: the section that says so (e.g.
+    /// `"SDM 27.2.1.1"`, `"APM 15.5.1"`). The rule's description gives the
+    /// manual's words.
+    Architectural(&'static str),
+    /// Stricter than the manual (a KVM policy, or nestvirt's): hardware
+    /// would accept what the rule rejects. Why the rule is kept.
+    Hardening(&'static str),
+}
+
+impl Basis {
+    /// Whether the rule is stricter than the architecture.
+    pub const fn is_hardening(self) -> bool {
+        matches!(self, Self::Hardening(_))
+    }
+
+    /// The section (architectural) or the reason (hardening).
+    pub const fn text(self) -> &'static str {
+        match self {
+            Self::Architectural(t) | Self::Hardening(t) => t,
+        }
+    }
+}
+
+/// The class of a catalogue: the unit an operator sets a mode for.
+pub trait RuleClass: Copy + Eq + core::fmt::Debug + 'static {
+    /// Whether the class holds hardening rules ([`Basis::Hardening`]): audit
+    /// by default, enforced only when asked for by name.
+    fn is_hardening(self) -> bool;
+}
+
 /// The static description of one rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RuleInfo<C: 'static> {
@@ -71,6 +109,8 @@ pub struct RuleInfo<C: 'static> {
     pub class: C,
     /// What the architecture does when the rule fails.
     pub consequence: Consequence,
+    /// Architectural (and where the manual says so) or hardening (and why).
+    pub basis: Basis,
     /// The rule in the manual's words.
     pub description: &'static str,
 }
@@ -78,7 +118,7 @@ pub struct RuleInfo<C: 'static> {
 /// A catalogue of rules: a dense `#[repr(u16)]` enum made by [`define_rules!`].
 pub trait Rule: Copy + Eq + core::fmt::Debug + 'static {
     /// The class type of this catalogue.
-    type Class: Copy + Eq + core::fmt::Debug + 'static;
+    type Class: RuleClass;
     /// Every rule, in check order; `ALL[r.index()] == r`.
     const ALL: &'static [Self];
     /// The dense index of this rule, for counter arrays.
@@ -95,7 +135,7 @@ pub trait Rule: Copy + Eq + core::fmt::Debug + 'static {
 ///     /// VMX VM-entry checks.
 ///     pub enum VmxRule: VmxClass {
 ///         CtlPinReserved = ("VMX-CTL-PIN-RSVD", VmxClass::Controls,
-///             Consequence::VmFailValid(7),
+///             Consequence::VmFailValid(7), Basis::Architectural("SDM 27.2.1.1"),
 ///             "Reserved bits in the pin-based VM-execution controls must be set properly"),
 ///     }
 /// }
@@ -106,7 +146,7 @@ macro_rules! define_rules {
         $vis:vis enum $name:ident : $class:ty {
             $(
                 $(#[$vmeta:meta])*
-                $variant:ident = ($id:literal, $rclass:expr, $cons:expr, $desc:literal $(,)?)
+                $variant:ident = ($id:literal, $rclass:expr, $cons:expr, $basis:expr, $desc:literal $(,)?)
             ),* $(,)?
         }
     ) => {
@@ -123,6 +163,7 @@ macro_rules! define_rules {
                     id: $id,
                     class: $rclass,
                     consequence: $cons,
+                    basis: $basis,
                     description: $desc,
                 }, )*
             ];
@@ -363,6 +404,26 @@ impl ClassModes {
         Self(word)
     }
 
+    /// `arch` for every architectural class of `classes` (a catalogue's
+    /// classes in ABI order), `hardening` for every hardening class: the
+    /// load-time modes, so that enforcing means "as the hardware" unless the
+    /// hardening classes are asked for too. Classes beyond
+    /// [`Self::MAX_CLASSES`] stay off.
+    pub fn by_basis<C: RuleClass>(classes: &[C], arch: Mode, hardening: Mode) -> Self {
+        let mut modes = Self(0);
+        for (index, class) in classes.iter().enumerate() {
+            let mode = if class.is_hardening() {
+                hardening
+            } else {
+                arch
+            };
+            if let Some(m) = modes.with(index, mode) {
+                modes = m;
+            }
+        }
+        modes
+    }
+
     /// The mode of class `class`; `Off` for a class the word cannot hold.
     pub const fn get(self, class: usize) -> Mode {
         if class >= Self::MAX_CLASSES {
@@ -469,6 +530,12 @@ pub fn check_catalogue<R: Rule>() -> Result<(), &'static str> {
         if r.info().description.is_empty() {
             return Err("rule without description");
         }
+        if r.info().basis.text().is_empty() {
+            return Err("rule without a section (architectural) or a reason (hardening)");
+        }
+        if r.info().basis.is_hardening() != r.info().class.is_hardening() {
+            return Err("a hardening rule outside a hardening class, or the reverse");
+        }
         if R::ALL[..i].iter().any(|o| o.info().id == id) {
             return Err("duplicate rule ID");
         }
@@ -486,12 +553,72 @@ mod tests {
         B,
     }
 
+    impl RuleClass for TestClass {
+        fn is_hardening(self) -> bool {
+            self == Self::B
+        }
+    }
+
+    const ARCH: Basis = Basis::Architectural("SDM 1.2");
+    const HARD: Basis = Basis::Hardening("stricter");
+
     define_rules! {
         enum TestRule: TestClass {
-            First = ("T-FIRST", TestClass::A, Consequence::VmFailValid(7), "first"),
-            Second = ("T-SECOND", TestClass::B, Consequence::VmexitInvalid, "second"),
-            Third = ("T-THIRD", TestClass::B, Consequence::MsrLoadFail, "third"),
+            First = ("T-FIRST", TestClass::A, Consequence::VmFailValid(7), ARCH, "first"),
+            Second = ("T-SECOND", TestClass::B, Consequence::VmexitInvalid, HARD, "second"),
+            Third = ("T-THIRD", TestClass::B, Consequence::MsrLoadFail, HARD, "third"),
         }
+    }
+
+    // A hardening rule in an architectural class: enforcing that class would
+    // reject what hardware accepts.
+    define_rules! {
+        enum Misfiled: TestClass {
+            Only = ("T-MISFILED", TestClass::A, Consequence::VmexitInvalid, HARD, "misfiled"),
+        }
+    }
+
+    // An architectural rule in a hardening class: audit by default would
+    // hide a failure the hardware reports.
+    define_rules! {
+        enum Hidden: TestClass {
+            Only = ("T-HIDDEN", TestClass::B, Consequence::VmexitInvalid, ARCH, "hidden"),
+        }
+    }
+
+    define_rules! {
+        enum Unsourced: TestClass {
+            Only = ("T-UNSOURCED", TestClass::A, Consequence::VmexitInvalid,
+                Basis::Architectural(""), "no section"),
+        }
+    }
+
+    #[test]
+    fn load_modes_follow_the_class_basis() {
+        let classes = [TestClass::A, TestClass::B, TestClass::A];
+        let m = ClassModes::by_basis(&classes, Mode::Enforce, Mode::Audit);
+        assert_eq!(
+            [m.get(0), m.get(1), m.get(2), m.get(3)],
+            [Mode::Enforce, Mode::Audit, Mode::Enforce, Mode::Off]
+        );
+        let m = ClassModes::by_basis(&classes, Mode::Off, Mode::Enforce);
+        assert_eq!(
+            [m.get(0), m.get(1), m.get(2)],
+            [Mode::Off, Mode::Enforce, Mode::Off]
+        );
+        let many = [TestClass::B; 40];
+        let m = ClassModes::by_basis(&many, Mode::Off, Mode::Audit);
+        assert_eq!((m.get(31), m.get(32)), (Mode::Audit, Mode::Off));
+    }
+
+    #[test]
+    fn a_rule_basis_matches_its_class() {
+        assert!(check_catalogue::<Misfiled>().is_err());
+        assert!(check_catalogue::<Hidden>().is_err());
+        assert!(check_catalogue::<Unsourced>().is_err());
+        assert_eq!(Misfiled::COUNT + Hidden::COUNT + Unsourced::COUNT, 3);
+        assert!(HARD.is_hardening() && !ARCH.is_hardening());
+        assert_eq!((ARCH.text(), HARD.text()), ("SDM 1.2", "stricter"));
     }
 
     fn check(v: &mut impl Verdicts<TestRule>, a: bool, b: bool, c: bool) -> ControlFlow<()> {

@@ -3,7 +3,7 @@
 //! Keeps `Documentation/nestvirt/svm-rules-vs-kvm.rst` equal to what the
 //! catalogue says. `NESTVIRT_BLESS=1 cargo test --test svm_doc` rewrites it.
 
-use nestvirt_engine::rule::Rule;
+use nestvirt_engine::rule::{Basis, Rule};
 use nestvirt_engine::svm::{KvmCheck, SvmRule};
 use std::fmt::Write;
 
@@ -87,6 +87,12 @@ fn generate() -> String {
                 info.class,
                 info.consequence.describe()
             );
+            let _ = match info.basis {
+                Basis::Architectural(section) => {
+                    writeln!(o, "Basis\n  Architectural, {section}.\n")
+                }
+                Basis::Hardening(why) => writeln!(o, "Basis\n  Hardening: {why}.\n"),
+            };
             let _ = writeln!(o, "KVM 7.3.4\n  {}.\n", s.kvm_site);
             let _ = writeln!(o, "Justification\n  {}.\n", s.apm);
         }

@@ -3,7 +3,7 @@
 //! Keeps `Documentation/nestvirt/vmx-rules-notes.rst` equal to what the
 //! catalogue says. `NESTVIRT_BLESS=1 cargo test --test vmx_doc` rewrites it.
 
-use nestvirt_engine::rule::Rule;
+use nestvirt_engine::rule::{Basis, Rule};
 use nestvirt_engine::vmx::{VmxClass, VmxRule};
 use std::fmt::Write;
 
@@ -41,6 +41,15 @@ fn class_name(c: VmxClass) -> &'static str {
         VmxClass::HostState => "Host state",
         VmxClass::GuestState => "Guest state",
         VmxClass::MsrList => "MSR-list entries",
+        VmxClass::Hardening => "Hardening: stricter than the SDM (audit by default)",
+    }
+}
+
+/// A rule's basis as the notes print it.
+fn basis(b: Basis) -> String {
+    match b {
+        Basis::Architectural(section) => section.to_string(),
+        Basis::Hardening(why) => format!("hardening: {why}"),
     }
 }
 
@@ -58,11 +67,14 @@ fn generate() -> String {
         VmxClass::HostState,
         VmxClass::GuestState,
         VmxClass::MsrList,
+        VmxClass::Hardening,
     ];
     let _ = writeln!(
         o,
         "nestvirt's VMX catalogue has {} rules: {} on the VMX controls, {} on the\n\
-         host-state area, {} on the guest-state area and {} on MSR-list entries.\n\
+         host-state area, {} on the guest-state area, {} on MSR-list entries and\n\
+         {} hardening rules, stricter than the SDM (class hardening, audit by\n\
+         default: enforcing the other classes gives exactly what hardware gives).\n\
          They follow the Intel SDM's \"Checks on VMX Controls\", \"Checks on\n\
          Host Control Registers, MSRs, and SSP\", \"Checks on Host Segment and\n\
          Descriptor-Table Registers\", \"Checks on Host Address-Space Size\", the\n\
@@ -75,6 +87,7 @@ fn generate() -> String {
         count(VmxClass::HostState),
         count(VmxClass::GuestState),
         count(VmxClass::MsrList),
+        count(VmxClass::Hardening),
     );
     let head = "Inputs beyond vmcs12";
     let _ = writeln!(o, "{head}\n{}\n", "=".repeat(head.len()));
@@ -104,12 +117,15 @@ fn generate() -> String {
             o,
             ".. list-table::\n   :header-rows: 1\n   :widths: 30 18 52\n"
         );
-        let _ = writeln!(o, "   * - ID\n     - Consequence\n     - Rule");
+        let _ = writeln!(
+            o,
+            "   * - ID\n     - Consequence\n     - Rule, and its basis"
+        );
         for r in VmxRule::ALL.iter().filter(|r| r.info().class == class) {
             let info = r.info();
             let _ = writeln!(o, "   * - ``{}``", info.id);
             let _ = writeln!(o, "     - {}", info.consequence.describe());
-            let _ = writeln!(o, "     - {}", info.description);
+            let _ = writeln!(o, "     - {} ({})", info.description, basis(info.basis));
         }
         let _ = writeln!(o);
     }

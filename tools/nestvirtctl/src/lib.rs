@@ -254,7 +254,7 @@ mod tests {
         fn svm() -> Self {
             Self {
                 info: info(),
-                modes: vec![1; 6],
+                modes: vec![1; 7],
                 rules: vec![
                     rule(0, 0, "SVM-VMRUN-CPL", 0),
                     rule(1, 1, "SVM-SAVE-EFER-SVME", 4),
@@ -270,7 +270,7 @@ mod tests {
         fn vmx() -> Self {
             let mut f = Self::svm();
             f.info.backend = 2;
-            f.modes = vec![1; 4];
+            f.modes = vec![1; 5];
             f.rules = vec![
                 rule(0, 0, "VMX-CTL-PIN-ALLOWED0", 0),
                 rule(1, 1, "VMX-HOST-CR4-FIXED0", 4),
@@ -354,7 +354,8 @@ mod tests {
                 "get_mode 2",
                 "get_mode 3",
                 "get_mode 4",
-                "get_mode 5"
+                "get_mode 5",
+                "get_mode 6"
             ]
         );
     }
@@ -372,7 +373,8 @@ mod tests {
                 "get_mode 0",
                 "get_mode 1",
                 "get_mode 2",
-                "get_mode 3"
+                "get_mode 3",
+                "get_mode 4"
             ]
         );
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -383,7 +385,8 @@ mod tests {
                 {"class": 0, "name": "controls", "mode": "audit"},
                 {"class": 1, "name": "host_state", "mode": "audit"},
                 {"class": 2, "name": "guest_state", "mode": "enforce"},
-                {"class": 3, "name": "msr_list", "mode": "audit"}
+                {"class": 3, "name": "msr_list", "mode": "audit"},
+                {"class": 4, "name": "hardening", "mode": "audit"}
             ])
         );
         let (r, out) = exec(&mut Fake::vmx(), &["status"]);
@@ -539,13 +542,13 @@ mod tests {
         assert_eq!(err.message, "vmx has no class int_ctl");
         assert!(
             err.hint
-                .contains("controls, host_state, guest_state, msr_list"),
+                .contains("controls, host_state, guest_state, msr_list, hardening"),
             "{}",
             err.hint
         );
         assert_eq!(dev.calls, ["info"]);
         assert_eq!(
-            exec(&mut Fake::vmx(), &["rules", "--class", "4"])
+            exec(&mut Fake::vmx(), &["rules", "--class", "5"])
                 .0
                 .unwrap_err()
                 .exit
@@ -580,9 +583,9 @@ mod tests {
             "{:?}",
             dev.calls
         );
-        assert_eq!(dev.modes, [1, 1, 1, 1, 2, 1]);
-        assert!(out.contains("int_ctl   enforce\n"), "{out}");
-        assert!(out.contains("save      audit\n"), "{out}");
+        assert_eq!(dev.modes, [1, 1, 1, 1, 2, 1, 1]);
+        assert!(out.contains("int_ctl    enforce\n"), "{out}");
+        assert!(out.contains("save       audit\n"), "{out}");
 
         let mut dev = Fake::svm();
         let (r, out) = exec(&mut dev, &["mode", "0", "--json"]);
@@ -614,10 +617,11 @@ mod tests {
             "{:?}",
             dev.calls
         );
-        assert_eq!(dev.modes, [1, 1, 2, 1]);
+        assert_eq!(dev.modes, [1, 1, 2, 1, 1]);
         assert_eq!(
             out,
-            "controls     audit\nhost_state   audit\nguest_state  enforce\nmsr_list     audit\n"
+            "controls     audit\nhost_state   audit\nguest_state  enforce\nmsr_list     audit\n\
+             hardening    audit\n"
         );
 
         // controls is class 0 on VMX (2 on SVM); names in any case, numbers.
@@ -646,10 +650,10 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["backend"], "vmx");
         assert_eq!(v["classes"][3]["name"], "msr_list");
-        assert_eq!(v["classes"].as_array().unwrap().len(), 4);
+        assert_eq!(v["classes"].as_array().unwrap().len(), 5);
 
-        // SVM's classes are not VMX's, nor class 4.
-        for words in [&["forced", "off"][..], &["save", "off"], &["4", "off"]] {
+        // SVM's classes are not VMX's, nor class 5.
+        for words in [&["forced", "off"][..], &["save", "off"], &["5", "off"]] {
             let mut dev = Fake::vmx();
             let args: Vec<&str> = std::iter::once("mode")
                 .chain(words.iter().copied())
@@ -681,7 +685,7 @@ mod tests {
         let mut dev = Fake::svm();
         dev.fail = Some(("get_mode", Errno::OPNOTSUPP));
         assert_eq!(exec(&mut dev, &["mode"]).0.unwrap_err().exit.code(), 6);
-        let err = exec(&mut Fake::svm(), &["mode", "6", "off"]).0.unwrap_err();
+        let err = exec(&mut Fake::svm(), &["mode", "7", "off"]).0.unwrap_err();
         assert_eq!(err.exit.code(), 2);
         let mut dev = Fake::svm();
         dev.info.backend = 0;

@@ -65,6 +65,7 @@ pub const SVM_CLASSES: &[(&str, u32)] = &[
     ("event", NESTVIRT_SVM_CLASS_EVENT),
     ("int_ctl", NESTVIRT_SVM_CLASS_INT_CTL),
     ("forced", NESTVIRT_SVM_CLASS_FORCED),
+    ("hardening", NESTVIRT_SVM_CLASS_HARDENING),
 ];
 
 /// `NESTVIRT_VMX_CLASS_*`, lowercase.
@@ -73,6 +74,7 @@ pub const VMX_CLASSES: &[(&str, u32)] = &[
     ("host_state", NESTVIRT_VMX_CLASS_HOST_STATE),
     ("guest_state", NESTVIRT_VMX_CLASS_GUEST_STATE),
     ("msr_list", NESTVIRT_VMX_CLASS_MSR_LIST),
+    ("hardening", NESTVIRT_VMX_CLASS_HARDENING),
 ];
 
 const _: () = {
@@ -291,11 +293,11 @@ mod tests {
         // The uapi header test checks the same against the header itself.
         assert_eq!(
             names(SVM_CLASSES),
-            "vmrun, save, controls, event, int_ctl, forced"
+            "vmrun, save, controls, event, int_ctl, forced, hardening"
         );
         assert_eq!(
             names(VMX_CLASSES),
-            "controls, host_state, guest_state, msr_list"
+            "controls, host_state, guest_state, msr_list, hardening"
         );
         for (i, (_, n)) in SVM_CLASSES.iter().enumerate() {
             assert_eq!(*n as usize, i);
@@ -334,9 +336,14 @@ mod tests {
             ClassArg::Name("vmrun".into()).resolve(Backend::Vmx),
             Err("vmx has no class vmrun".into())
         );
-        assert_eq!(ClassArg::Number(5).resolve(Backend::Svm), Ok(Some(5)));
-        assert!(ClassArg::Number(6).resolve(Backend::Svm).is_err());
-        assert!(ClassArg::Number(4).resolve(Backend::Vmx).is_err());
+        assert_eq!(ClassArg::Number(6).resolve(Backend::Svm), Ok(Some(6)));
+        assert!(ClassArg::Number(7).resolve(Backend::Svm).is_err());
+        assert_eq!(ClassArg::Number(4).resolve(Backend::Vmx), Ok(Some(4)));
+        assert!(ClassArg::Number(5).resolve(Backend::Vmx).is_err());
+        assert_eq!(
+            ClassArg::Name("hardening".into()).resolve(Backend::Svm),
+            Ok(Some(6))
+        );
         assert_eq!(ClassArg::All.resolve(Backend::Vmx), Ok(None));
         assert!(ClassArg::Number(0).resolve(Backend::None).is_err());
     }

@@ -42,8 +42,10 @@ pub const NESTVIRT_SVM_CLASS_EVENT: u32 = 3;
 pub const NESTVIRT_SVM_CLASS_INT_CTL: u32 = 4;
 /// `NESTVIRT_SVM_CLASS_FORCED`.
 pub const NESTVIRT_SVM_CLASS_FORCED: u32 = 5;
+/// `NESTVIRT_SVM_CLASS_HARDENING`.
+pub const NESTVIRT_SVM_CLASS_HARDENING: u32 = 6;
 /// `NESTVIRT_SVM_NR_CLASSES`.
-pub const NESTVIRT_SVM_NR_CLASSES: u32 = 6;
+pub const NESTVIRT_SVM_NR_CLASSES: u32 = 7;
 
 /// `NESTVIRT_VMX_CLASS_CONTROLS`.
 pub const NESTVIRT_VMX_CLASS_CONTROLS: u32 = 0;
@@ -53,8 +55,10 @@ pub const NESTVIRT_VMX_CLASS_HOST_STATE: u32 = 1;
 pub const NESTVIRT_VMX_CLASS_GUEST_STATE: u32 = 2;
 /// `NESTVIRT_VMX_CLASS_MSR_LIST`.
 pub const NESTVIRT_VMX_CLASS_MSR_LIST: u32 = 3;
+/// `NESTVIRT_VMX_CLASS_HARDENING`.
+pub const NESTVIRT_VMX_CLASS_HARDENING: u32 = 4;
 /// `NESTVIRT_VMX_NR_CLASSES`.
-pub const NESTVIRT_VMX_NR_CLASSES: u32 = 4;
+pub const NESTVIRT_VMX_NR_CLASSES: u32 = 5;
 
 /// `NESTVIRT_CLASS_ALL`: every class, with `NESTVIRT_SET_MODE` only.
 pub const NESTVIRT_CLASS_ALL: u32 = 0xffff_ffff;
@@ -226,6 +230,10 @@ pub fn abi_values() -> Vec<(String, u64)> {
         "NESTVIRT_SVM_CLASS_FORCED",
         NESTVIRT_SVM_CLASS_FORCED.into(),
     );
+    constant(
+        "NESTVIRT_SVM_CLASS_HARDENING",
+        NESTVIRT_SVM_CLASS_HARDENING.into(),
+    );
     constant("NESTVIRT_SVM_NR_CLASSES", NESTVIRT_SVM_NR_CLASSES.into());
     constant(
         "NESTVIRT_VMX_CLASS_CONTROLS",
@@ -242,6 +250,10 @@ pub fn abi_values() -> Vec<(String, u64)> {
     constant(
         "NESTVIRT_VMX_CLASS_MSR_LIST",
         NESTVIRT_VMX_CLASS_MSR_LIST.into(),
+    );
+    constant(
+        "NESTVIRT_VMX_CLASS_HARDENING",
+        NESTVIRT_VMX_CLASS_HARDENING.into(),
     );
     constant("NESTVIRT_VMX_NR_CLASSES", NESTVIRT_VMX_NR_CLASSES.into());
     constant("NESTVIRT_CLASS_ALL", NESTVIRT_CLASS_ALL.into());
@@ -316,8 +328,8 @@ mod tests {
         let names: std::collections::BTreeSet<&str> =
             values.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names.len(), values.len(), "duplicate names");
-        // 25 constants; 3 structs; 15 + 3 + 5 fields, two facts each.
-        assert_eq!(values.len(), 25 + 3 + 2 * (15 + 3 + 5));
+        // 27 constants; 3 structs; 15 + 3 + 5 fields, two facts each.
+        assert_eq!(values.len(), 27 + 3 + 2 * (15 + 3 + 5));
         assert!(values.contains(&("offsetof nestvirt_info.kernel_release".into(), 48)));
         assert!(values.contains(&("sizeof nestvirt_rule.id".into(), 48)));
     }

@@ -6,7 +6,7 @@
 //! `nestvirt-rules rst` prints the page committed as
 //! `Documentation/nestvirt/rules.rst` (a test keeps the two equal).
 
-use nestvirt_engine::rule::{check_catalogue, Rule};
+use nestvirt_engine::rule::{check_catalogue, Basis, Rule};
 use std::fmt::Write;
 
 /// One catalogue as the generator sees it.
@@ -14,7 +14,7 @@ struct Catalogue {
     title: &'static str,
     intro: &'static str,
     count: usize,
-    rows: Vec<[String; 4]>,
+    rows: Vec<[String; 5]>,
     check: Result<(), &'static str>,
 }
 
@@ -31,6 +31,10 @@ fn catalogue<R: Rule>(title: &'static str, intro: &'static str) -> Catalogue {
                     i.id.to_string(),
                     format!("{:?}", i.class),
                     i.consequence.describe().to_string(),
+                    match i.basis {
+                        Basis::Architectural(section) => section.to_string(),
+                        Basis::Hardening(why) => format!("hardening: {why}"),
+                    },
                     i.description.to_string(),
                 ]
             })
@@ -65,18 +69,25 @@ fn rst(cats: &[Catalogue]) -> String {
         out,
         "Every check nestvirt performs, with its stable ID, the class whose mode\n\
          (off/audit/enforce) governs it, the architectural consequence of a\n\
-         failure, and its text. IDs are never reused or renumbered.\n"
+         failure, its basis and its text. IDs are never reused or renumbered.\n\
+         \n\
+         The basis is the manual's section for an architectural rule (the\n\
+         hardware fails the entry too), or \"hardening\" and the reason for a rule\n\
+         stricter than the manual. Hardening rules live in their own classes\n\
+         (SVM ``forced`` and ``hardening``, VMX ``hardening``), audit by default\n\
+         (the ``hardening`` module parameter): enforcing every other class gives\n\
+         exactly what hardware gives.\n"
     );
     for c in cats {
         let _ = writeln!(out, "{}\n{}\n", c.title, "=".repeat(c.title.len()));
         let _ = writeln!(out, "{}\n\n{} rules.\n", c.intro, c.count);
         let _ = writeln!(
             out,
-            ".. list-table::\n   :header-rows: 1\n   :widths: 22 10 16 52\n"
+            ".. list-table::\n   :header-rows: 1\n   :widths: 20 9 14 17 40\n"
         );
         let _ = writeln!(
             out,
-            "   * - ID\n     - Class\n     - Consequence\n     - Rule"
+            "   * - ID\n     - Class\n     - Consequence\n     - Basis\n     - Rule"
         );
         for row in &c.rows {
             let _ = writeln!(out, "   * - ``{}``", row[0]);

@@ -99,7 +99,11 @@ pub fn check_controls(
     cc!(v, NestedCr3, npt && !caps.legal_pa(vmcb.nested_cr3()));
     cc!(v, MsrpmBase, !bitmap_legal(caps, msrpm, MSRPM_SIZE));
     cc!(v, IopmBase, !bitmap_legal(caps, iopm, IOPM_SIZE));
-    cc!(v, VnmiIntercept, vnmi_on && !intercepts.has(intercept::NMI));
+    cc!(
+        v,
+        VnmiIntercept,
+        vnmi_on && has(Features::VNMI) && !intercepts.has(intercept::NMI)
+    );
     cc!(v, EventType, ev_valid && !ev_type_ok);
     cc!(v, EventVector, ev_valid && ev_exception && !vector_ok);
     cc!(v, EventReserved, ev_valid && ev & event_inj::RESERVED != 0);
@@ -111,7 +115,12 @@ pub fn check_controls(
     cc!(v, Vgif, vgif_on && !has(Features::VGIF));
     cc!(v, Vnmi, vnmi_bits && !has(Features::VNMI));
     cc!(v, Avic, avic_on && !has(Features::AVIC));
-    cc!(v, X2avic, x2apic_on && !(avic_on && has(Features::X2AVIC)));
+    cc!(v, X2avic, x2apic_on && !has(Features::X2AVIC));
+    cc!(
+        v,
+        X2avicWithoutAvic,
+        x2apic_on && has(Features::X2AVIC) && !avic_on
+    );
     cc!(v, IntCtlReserved, ictl & !int_ctl::DEFINED != 0);
     cc!(v, IntVectorReserved, int_vector_rsvd);
     ControlFlow::Continue(())

@@ -86,7 +86,6 @@ pub fn check_save(
     let npt = vmcb.misc_ctl() & misc_ctl::NP != 0 && caps.has(Features::NPT);
     let has_cet = caps.features.any(Features::SHSTK.with(Features::IBT));
 
-    let cr3_legacy_ok = cr3 >> 32 == 0 && caps.legal_pa(cr3);
     let s_cet_rsvd = vmcb.s_cet() & s_cet::RESERVED != 0;
 
     cc!(v, EferSvme, efer & efer::SVME == 0);
@@ -103,7 +102,12 @@ pub fn check_save(
     cc!(v, EferLm, lm && !caps.has(Features::LM));
     cc!(v, EferMbz, efer & !efer_ok != 0);
     cc!(v, Gpat, npt && !pat_valid(vmcb.g_pat()));
-    cc!(v, Cr3LegacyMbz, !long && !cr3_legacy_ok);
+    cc!(v, Cr3LegacyMbz, !long && !caps.legal_pa(cr3));
+    cc!(
+        v,
+        Cr3LegacyHigh,
+        !long && cr3 >> 32 != 0 && caps.legal_pa(cr3)
+    );
     cc!(v, CetWp, cet && !wp);
     cc!(v, SCetReserved, has_cet && s_cet_rsvd);
     ControlFlow::Continue(())
