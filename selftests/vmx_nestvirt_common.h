@@ -17,6 +17,7 @@
 
 #define RES_VMFAIL	1	/* a: VM-instruction error */
 #define RES_EXIT	2	/* a: exit reason, b: exit qualification */
+#define RES_NO_FIELD	3	/* a: the field L1's VMWRITE refused; no VMLAUNCH */
 
 #define EXIT_FAILED_ENTRY(reason) (0x80000000u | (reason))
 

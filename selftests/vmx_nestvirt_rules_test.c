@@ -42,65 +42,7 @@
 #include "kselftest.h"
 
 #include "nestvirt_util.h"
-#include "vmx_nestvirt_common.h"
-
-
-
-
-#define NV_MAX_CHANGES	3
-
-/* A field change: field = (field & and) | or. */
-struct nv_change {
-	u64 field;
-	u64 and;
-	u64 or;
-};
-
-/* What the host asks of L1 for the next VMLAUNCH; synced before each. */
-static struct {
-	u32 n;
-	u32 quit;
-	struct nv_change c[NV_MAX_CHANGES];
-} nv_row;
-
-struct nv_result {
-	u64 kind, a, b;
-};
-
-static void l2_guest_code(void)
-{
-	for (;;)
-		vmcall();
-}
-
-static void l1_guest_code(struct vmx_pages *vmx)
-{
-	u64 saved[NV_MAX_CHANGES];
-	u64 kind, a, b;
-	int i;
-
-	GUEST_ASSERT(prepare_for_vmx_operation(vmx));
-	GUEST_ASSERT(load_vmcs(vmx));
-	prepare_vmcs(vmx, l2_guest_code);
-
-	for (;;) {
-		GUEST_SYNC(STAGE_READY);
-		if (nv_row.quit)
-			GUEST_DONE();
-		/* A clear VMCS: every row starts with VMLAUNCH. */
-		GUEST_ASSERT(!vmclear(vmx->vmcs_gpa));
-		GUEST_ASSERT(!vmptrld(vmx->vmcs_gpa));
-		for (i = 0; i < nv_row.n; i++) {
-			saved[i] = vmreadz(nv_row.c[i].field);
-			GUEST_ASSERT(!vmwrite(nv_row.c[i].field,
-					      (saved[i] & nv_row.c[i].and) | nv_row.c[i].or));
-		}
-		nv_vmlaunch(&kind, &a, &b);
-		for (i = nv_row.n - 1; i >= 0; i--)
-			GUEST_ASSERT(!vmwrite(nv_row.c[i].field, saved[i]));
-		GUEST_SYNC_ARGS(STAGE_RESULT, kind, a, b, 0);
-	}
-}
+#include "vmx_nestvirt_rows.h"
 
 struct row {
 	const char *name;
@@ -257,23 +199,10 @@ static struct kvm_vm *vm;
 static struct kvm_vcpu *vcpu;
 static u32 nr_rules;
 
-static struct ucall run_to(u64 stage)
-{
-	return nv_run_to(vcpu, stage);
-}
-
 /* One VMLAUNCH of the valid vmcs12 with @r's changes. */
 static struct nv_result launch(const struct row *r)
 {
-	struct ucall uc;
-
-	nv_row.n = r->n;
-	nv_row.quit = 0;
-	memcpy(nv_row.c, r->c, sizeof(nv_row.c));
-	sync_global_to_guest(vm, nv_row);
-	uc = run_to(STAGE_RESULT);
-	run_to(STAGE_READY);
-	return (struct nv_result){ uc.args[2], uc.args[3], uc.args[4] };
+	return nv_launch(vm, vcpu, r->n, r->c);
 }
 
 static void set_modes(u32 classes, u32 mode)
@@ -337,7 +266,6 @@ int main(int argc, char *argv[])
 {
 	u32 saved_modes[NESTVIRT_VMX_NR_CLASSES];
 	u64 cr3_targets;
-	gva_t vmx_gva;
 	u32 c;
 
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
@@ -349,9 +277,7 @@ int main(int argc, char *argv[])
 	ksft_print_header();
 	ksft_set_plan(3 * (ARRAY_SIZE(rows) - 1) + 2);
 
-	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
-	vcpu_alloc_vmx(vm, &vmx_gva);
-	vcpu_args_set(vcpu, 1, vmx_gva);
+	vm = nv_rows_vm(&vcpu);
 	cr3_targets = (vcpu_get_msr(vcpu, MSR_IA32_VMX_MISC) >> 16) & 0x1ff;
 	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		if (!strcmp(rows[i].name, "ctl_cr3_target_count"))
@@ -360,7 +286,6 @@ int main(int argc, char *argv[])
 			rows[i].c[0].or = cr3_targets;
 	}
 	ksft_print_msg("L1's IA32_VMX_MISC allows %lu CR3-target values\n", cr3_targets);
-	run_to(STAGE_READY);
 
 	check_row(&rows[0], NESTVIRT_MODE_ENFORCE);
 	for (size_t i = 1; i < ARRAY_SIZE(rows); i++) {
@@ -370,10 +295,7 @@ int main(int argc, char *argv[])
 	}
 	check_row(&rows[0], NESTVIRT_MODE_ENFORCE);
 
-	nv_row.quit = 1;
-	sync_global_to_guest(vm, nv_row);
-	vcpu_run(vcpu);
-	kvm_vm_free(vm);
+	nv_rows_done(vm, vcpu);
 	for (c = 0; c < NESTVIRT_VMX_NR_CLASSES; c++)
 		nestvirt_set_mode(c, saved_modes[c]);
 	ksft_finished();

@@ -246,6 +246,55 @@ fn test_feature_guards_leave_the_bit_to_hardening() {
     assert_eq!(e.all().iter().collect::<Vec<_>>(), vec![SvmRule::X2avic]);
 }
 
+/// Guards on a feature or an enable bit: the state on the passing side of
+/// each guard, next to what the negative case sets, must be clean (found
+/// missing by cargo-mutants: a guard turned always-true went unnoticed).
+#[test]
+fn test_guards_pass_on_their_clean_side() {
+    type Clean = (&'static str, fn(&mut Env));
+    let clean: [Clean; 5] = [
+        ("no vGIF, V_GIF_ENABLE clear", |e| {
+            e.remove(Features::VGIF);
+        }),
+        ("no vNMI, no vNMI bit", |e| {
+            e.remove(Features::VNMI)
+                .vmcb
+                .set_intercept(intercept::NMI, false);
+        }),
+        ("CR4.CET clear, CR0.WP clear", |e| {
+            e.cr4(0, cr4::CET).cr0(0, cr0::WP);
+        }),
+        ("no CET, CR4.CET clear", |e| {
+            e.remove(Features::SHSTK | Features::IBT).cr4(0, cr4::CET);
+        }),
+        ("no x2AVIC, x2APIC_MODE clear", |e| {
+            e.remove(Features::X2AVIC);
+        }),
+    ];
+    for (what, f) in clean {
+        let mut e = Env::new();
+        f(&mut e);
+        assert!(e.all().is_empty(), "{what}: {:?}", e.all());
+    }
+    // Virtual VMLOAD/VMSAVE needs nested paging in vmcb12 too: without
+    // NP_ENABLE, vmcb02 must intercept VMLOAD and VMSAVE.
+    let mut e = Env::new();
+    e.vmcb.set_misc_ctl(0);
+    e.vmcb.set_misc_ctl2(misc_ctl2::V_VMLOAD_VMSAVE);
+    e.vmcb02
+        .set(intercept::VMLOAD, false)
+        .set(intercept::VMSAVE, false);
+    assert!(
+        e.all().contains(SvmRule::Vmcb02VmloadVmsave),
+        "{:?}",
+        e.all()
+    );
+    // Without CET, CR4.CET is a missing feature.
+    let mut e = Env::new();
+    e.remove(Features::SHSTK | Features::IBT).cr4(cr4::CET, 0);
+    assert!(e.all().contains(SvmRule::Cr4Feature), "{:?}", e.all());
+}
+
 #[test]
 fn test_hardening_rules_are_the_reviewed_ones() {
     let hardening: Vec<_> = SvmRule::ALL

@@ -5,8 +5,8 @@
 
 use nestvirt_engine::rule::{check_catalogue, Consequence, Rule};
 use nestvirt_engine::vmx::{
-    all_failures, baseline_caps, baseline_context, baseline_vmcs12, first_failure, Validator,
-    VmxClass, VmxRule,
+    all_failures, baseline_caps, baseline_context, baseline_vmcs12, first_failure, Field,
+    Validator, VmxClass, VmxRule,
 };
 
 #[test]
@@ -17,6 +17,44 @@ fn test_baseline_passes() {
     let mut validator = Validator::new();
     assert_eq!(validator.first_failure(&vmcs, &caps, &ctx), None);
     assert_eq!(validator.first_failure(&vmcs, &caps, &ctx), None);
+}
+
+/// The incremental validator sees what `write` wrote, forgets on
+/// `invalidate`, and validates in full when L1's capabilities change.
+#[test]
+fn test_validator_follows_writes_invalidation_and_caps() {
+    let (caps, ctx) = (baseline_caps(), baseline_context());
+    let mut vmcs = baseline_vmcs12();
+    let mut validator = Validator::new();
+    assert_eq!(validator.first_failure(&vmcs, &caps, &ctx), None);
+    validator.write(&mut vmcs, Field::GuestRflags, 0);
+    assert_eq!(
+        validator.first_failure(&vmcs, &caps, &ctx),
+        Some(VmxRule::GuestRflagsFixed1)
+    );
+
+    // A change behind the validator's back, then invalidate: full check.
+    let mut vmcs = baseline_vmcs12();
+    let mut validator = Validator::new();
+    assert_eq!(validator.first_failure(&vmcs, &caps, &ctx), None);
+    vmcs.set(Field::GuestRflags, 0);
+    validator.invalidate();
+    assert_eq!(
+        validator.first_failure(&vmcs, &caps, &ctx),
+        Some(VmxRule::GuestRflagsFixed1)
+    );
+
+    // Stricter capabilities with nothing written: a full check fails.
+    let vmcs = baseline_vmcs12();
+    let mut validator = Validator::new();
+    assert_eq!(validator.first_failure(&vmcs, &caps, &ctx), None);
+    let mut strict = caps;
+    strict.ept_vpid_cap = 0;
+    assert_eq!(
+        validator.first_failure(&vmcs, &strict, &ctx),
+        first_failure(&vmcs, &strict, &ctx)
+    );
+    assert!(first_failure(&vmcs, &strict, &ctx).is_some());
 }
 
 #[test]

@@ -570,6 +570,7 @@ fn vmcs_cases() -> Vec<Case> {
         GuestCsGLow => |s| s.set(F::GuestCsLimit, 0xffff_f000);
         GuestCsGHigh => |s| s.set(F::GuestCsArBytes, 0x209b);
         GuestCsReservedHigh => |s| s.set(F::GuestCsArBytes, 0x8_a09b);
+        GuestCsUnusable => |s| s.set(F::GuestCsArBytes, 0x1_a09b);
         GuestSsType => |s| s.set(F::GuestSsArBytes, 0xc091);
         GuestSsS => |s| s.set(F::GuestSsArBytes, 0xc083);
         GuestSsDplRpl => |s| {
@@ -943,6 +944,221 @@ fn test_msr_smm_only_entries_pass_in_smm() {
 
 /// Positive boundary cases: the nearest legal value fires nothing.
 fn positive_cases() -> Vec<(&'static str, Mutation)> {
+    let mut cases = boundary_cases();
+    cases.extend(guard_off_cases());
+    cases
+}
+
+/// A guard turned off: the field it guards is invalid and, the guard being
+/// off, unchecked. Each fails if its guard is dropped (cargo-mutants turns
+/// `x & FLAG != 0` into an always-true guard; these kill it).
+fn guard_off_cases() -> Vec<(&'static str, Mutation)> {
+    vec![
+        (
+            "secondary controls not activated: their forbidden bits",
+            |s| {
+                s.proc(0, proc::ACTIVATE_SECONDARY | proc::TPR_SHADOW);
+                s.pin(0, pin::POSTED_INTR);
+                s.caps.procbased2 = ctl(0, 0x7fff_ffff);
+                s.set(F::SecondaryVmExecControl, 1 << 31);
+            },
+        ),
+        ("no I/O bitmaps: a misaligned bitmap A", |s| {
+            s.proc(0, proc::USE_IO_BITMAPS);
+            s.set(F::IoBitmapA, 0x10800);
+        }),
+        ("no MSR bitmaps: a misaligned MSR bitmap", |s| {
+            s.proc(0, proc::USE_MSR_BITMAPS);
+            s.set(F::MsrBitmap, 0x12008);
+        }),
+        (
+            "VM functions without EPTP switching: a misaligned EPTP list",
+            |s| {
+                s.set(F::VmFunctionControl, 0);
+                s.set(F::EptpListAddress, 0x18800);
+            },
+        ),
+        ("no VMCS shadowing: a misaligned VMREAD bitmap", |s| {
+            s.proc2(0, proc2::SHADOW_VMCS);
+            s.set(F::VmreadBitmap, 0x19801);
+        }),
+        ("no valid bit: a reserved interruption type", |s| {
+            s.set(F::VmEntryIntrInfoField, (OTHER << 8 | 0xff).into());
+        }),
+        ("no \"load debug controls\": DR7 bit 32", |s| {
+            s.entry(0, entry::LOAD_DEBUG_CONTROLS);
+            s.set(F::GuestDr7, 1 << 32);
+        }),
+        ("no \"load IA32_PAT\": a reserved guest PAT type", |s| {
+            s.entry(0, entry::LOAD_PAT);
+            s.set(F::GuestIa32Pat, 2);
+        }),
+        ("no \"load IA32_BNDCFGS\": reserved BNDCFGS bits", |s| {
+            s.entry(0, entry::LOAD_BNDCFGS);
+            s.set(F::GuestBndcfgs, 0x4);
+        }),
+        ("no \"load CET state\" on entry: a misaligned SSP", |s| {
+            s.entry(0, entry::LOAD_CET_STATE);
+            s.set(F::GuestSsp, 1);
+            s.set(F::GuestSCet, 1 << 6);
+        }),
+        (
+            "no \"load CET state\" on exit: a misaligned host SSP",
+            |s| {
+                s.exit(0, exit::LOAD_CET_STATE);
+                s.set(F::HostSsp, 1);
+                s.set(F::HostSCet, 1 << 6);
+            },
+        ),
+        (
+            "no \"load IA32_PAT\" on exit: a reserved host PAT type",
+            |s| {
+                s.exit(0, exit::LOAD_PAT);
+                s.set(F::HostIa32Pat, 2);
+            },
+        ),
+        ("paging off: EFER.LME without IA-32e mode", |s| {
+            s.real_mode();
+            s.or(F::GuestIa32Efer, efer::LME);
+        }),
+        ("no virtual NMIs: NMI injected under blocking by NMI", |s| {
+            s.pin(0, pin::VIRTUAL_NMIS);
+            s.proc(0, proc::NMI_WINDOW_EXITING);
+            s.inject(NMI, 2, false);
+            s.set(F::GuestInterruptibilityInfo, intr::NMI.into());
+        }),
+        ("IA-32e guest: PDPTE fields with reserved bits", |s| {
+            s.no_ept();
+            s.set(F::GuestPdptr0, 0x6 | 1);
+        }),
+        (
+            "32-bit guest without PAE: PDPTE fields with reserved bits",
+            |s| {
+                s.guest32();
+                s.clear(F::GuestCr4, cr4::PAE);
+                s.set(F::GuestPdptr0, 0x6 | 1);
+            },
+        ),
+        ("a read-only data segment in DS", |s| {
+            let ar = s.get(F::GuestDsArBytes);
+            s.set(F::GuestDsArBytes, (ar & !0xf) | 1);
+        }),
+        ("a busy 16-bit TSS in TR of a 32-bit guest", |s| {
+            s.guest32();
+            let ar = s.get(F::GuestTrArBytes);
+            s.set(F::GuestTrArBytes, (ar & !0xf) | 3);
+        }),
+        ("#DB into HLT", |s| {
+            s.set(F::GuestActivityState, activity::HLT.into());
+            s.inject(HW, 1, false);
+        }),
+        ("#MC into HLT", |s| {
+            s.set(F::GuestActivityState, activity::HLT.into());
+            s.inject(HW, 18, false);
+        }),
+        ("a pending MTF VM exit into HLT", |s| {
+            s.set(F::GuestActivityState, activity::HLT.into());
+            s.inject(OTHER, 0, false);
+        }),
+        ("NMI into shutdown", |s| {
+            s.set(F::GuestActivityState, activity::SHUTDOWN.into());
+            s.inject(NMI, 2, false);
+        }),
+    ]
+}
+
+/// The other side of some guards: each case must fail its rule.
+#[test]
+fn test_guards_on_check_their_fields() {
+    let cases: [(&str, Mutation, R); 9] = [
+        (
+            "#PF into HLT",
+            |s| {
+                s.set(F::GuestActivityState, activity::HLT.into());
+                s.inject(HW, 14, true);
+            },
+            R::GuestActivityHltEvent,
+        ),
+        (
+            "an MTF exit with vector 1 into HLT",
+            |s| {
+                s.set(F::GuestActivityState, activity::HLT.into());
+                s.inject(OTHER, 1, false);
+            },
+            R::GuestActivityHltEvent,
+        ),
+        (
+            "#UD into shutdown",
+            |s| {
+                s.set(F::GuestActivityState, activity::SHUTDOWN.into());
+                s.inject(HW, 6, false);
+            },
+            R::GuestActivityShutdownEvent,
+        ),
+        (
+            "compatibility mode: RIP bit 32",
+            |s| {
+                s.set(F::GuestCsArBytes, 0xc09b);
+                s.set(F::GuestRip, 1 << 32);
+            },
+            R::GuestRipHigh,
+        ),
+        (
+            "TPR threshold above VTPR[7:4] = 3",
+            |s| {
+                s.proc2(0, proc2::VIRTUAL_INTR_DELIVERY);
+                s.pin(0, pin::POSTED_INTR);
+                s.set(F::TprThreshold, 4);
+                s.ctx.virtual_tpr = Some(0x31);
+            },
+            R::CtlTprThresholdVtpr,
+        ),
+        (
+            "EPTP UC without UC support",
+            |s| {
+                s.caps.ept_vpid_cap &= !(1 << 8);
+                let p = s.get(F::EptPointer);
+                s.set(F::EptPointer, p & !7);
+            },
+            R::CtlEptpMemoryType,
+        ),
+        (
+            "EPTP WB without WB support",
+            |s| {
+                s.caps.ept_vpid_cap &= !(1 << 14);
+                let p = s.get(F::EptPointer);
+                s.set(F::EptPointer, (p & !7) | 6);
+            },
+            R::CtlEptpMemoryType,
+        ),
+        (
+            "4-level EPT without 4-level support",
+            |s| {
+                s.caps.ept_vpid_cap &= !(1 << 6);
+                let p = s.get(F::EptPointer);
+                s.set(F::EptPointer, (p & !0x38) | 3 << 3);
+            },
+            R::CtlEptpWalkLength,
+        ),
+        (
+            "5-level EPT without 5-level support",
+            |s| {
+                s.caps.ept_vpid_cap &= !(1 << 7);
+                let p = s.get(F::EptPointer);
+                s.set(F::EptPointer, (p & !0x38) | 4 << 3);
+            },
+            R::CtlEptpWalkLength,
+        ),
+    ];
+    for (name, mutate, rule) in cases {
+        let mut s = Setup::new();
+        mutate(&mut s);
+        assert!(s.all().contains(rule), "{name}: {:?}", s.all());
+    }
+}
+
+/// Valid vmcs12s at the edges of the rules.
+fn boundary_cases() -> Vec<(&'static str, Mutation)> {
     vec![
         (
             "hardware exception without error code with IA32_VMX_BASIC[56]",

@@ -191,6 +191,7 @@ fn check_cs(e: &Env<'_>, v: &mut impl Verdicts<R>, g: &Segs) -> ControlFlow<()> 
     cc!(v, R::GuestCsGLow, cs.g_too_coarse());
     cc!(v, R::GuestCsGHigh, cs.g_too_fine());
     cc!(v, R::GuestCsReservedHigh, cs.has(ar::RESERVED_31_17));
+    cc!(v, R::GuestCsUnusable, !cs.usable());
     ControlFlow::Continue(())
 }
 

@@ -173,15 +173,16 @@ pub const fn msr_access_rule(list: MsrList) -> R {
     }
 }
 
-/// Faults as the caller saw them: it made the access (or has not yet).
-struct Observed(bool);
+/// Before the access: no fault seen yet (the access itself decides the
+/// access rule, asked for afterwards with `faulted`).
+struct NotYetAccessed;
 
-impl L1Msrs for Observed {
+impl L1Msrs for NotYetAccessed {
     fn write_faults(&self, _index: u32, _value: u64) -> bool {
-        self.0
+        false
     }
     fn read_faults(&self, _index: u32) -> bool {
-        self.0
+        false
     }
 }
 
@@ -203,7 +204,7 @@ pub fn decide_msr_entry(
         if faulted {
             failures.insert(msr_access_rule(list));
         } else {
-            let _ = check_msr_entry(list, entry, &Observed(false), in_smm, &mut failures);
+            let _ = check_msr_entry(list, entry, &NotYetAccessed, in_smm, &mut failures);
         }
     }
     // Every MSR-list consequence is applied by the caller, as KVM applies
@@ -232,6 +233,22 @@ mod tests {
     }
 
     const KERNEL_GS_BASE: u32 = 0xc000_0102;
+
+    #[test]
+    fn an_entry_decodes_index_reserved_and_data() {
+        let mut bytes = [0u8; 16];
+        bytes[..4].copy_from_slice(&0xc000_0100u32.to_le_bytes());
+        bytes[4..8].copy_from_slice(&7u32.to_le_bytes());
+        bytes[8..].copy_from_slice(&0x1122_3344_5566_7788u64.to_le_bytes());
+        assert_eq!(
+            MsrEntry::from_bytes(bytes),
+            MsrEntry {
+                index: 0xc000_0100,
+                reserved: 7,
+                value: 0x1122_3344_5566_7788
+            }
+        );
+    }
 
     #[test]
     fn a_valid_entry_passes_until_its_access_faults() {

@@ -56,6 +56,12 @@ const MSR_COUNT: Basis = Basis::Hardening(
     "SDM A.6: 512 * (IA32_VMX_MISC[27:25] + 1) is the recommended maximum, beyond it \
      behaviour is undefined; KVM fails the entry",
 );
+/// CS marked unusable: found by the live differential test.
+const CS_UNUSABLE: Basis = Basis::Hardening(
+    "the SDM checks CS's access rights whatever bit 16 says and names no check of it; the \
+     emulated CPU behind KVM (Bochs) fails such an entry, and KVM 7.3.4 leaves the check to \
+     the CPU",
+);
 /// 27.3.1.5: "A processor may require" STI blocking clear with NMI
 /// injection; "other processors may not".
 const NMI_STI: Basis =
@@ -632,6 +638,8 @@ define_rules! {
              rights must be 1"),
         GuestCsReservedHigh = ("VMX-GUEST-CS-RSVD-HIGH", VmxClass::GuestState, GUEST, sdm("SDM 27.3.1.2"),
             "Reserved bits 31:17 of the CS access rights must be 0"),
+        GuestCsUnusable = ("VMX-GUEST-CS-UNUSABLE", VmxClass::Hardening, GUEST, CS_UNUSABLE,
+            "Bit 16 (unusable) of the CS access rights must be 0"),
         GuestSsType = ("VMX-GUEST-SS-TYPE", VmxClass::GuestState, GUEST, sdm("SDM 27.3.1.2"),
             "If SS is usable, its type must be 3 or 7 (read/write, accessed data segment)"),
         GuestSsS = ("VMX-GUEST-SS-S", VmxClass::GuestState, GUEST, sdm("SDM 27.3.1.2"),
