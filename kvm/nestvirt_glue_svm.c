@@ -6,6 +6,7 @@
 #define NESTVIRT_BACKEND NESTVIRT_BACKEND_SVM
 #include "nestvirt_glue.c"
 
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "cpuid.h"
@@ -37,8 +38,26 @@ static_assert(offsetof(struct nestvirt_svm_state, vmrun) == NESTVIRT_VMCB12_BYTE
 static_assert(NESTVIRT_VMCB12_BYTES == 1768);
 static_assert(MAX_INTERCEPT == NESTVIRT_SVM_INTERCEPT_WORDS);
 
+/*
+ * Test only: the next N per-vCPU allocations fail as a failed kzalloc()
+ * would, so that a test can prove that nestvirt then fails nested entries
+ * closed (selftests/run-in-guest.sh, fail_closed_without_state). The test
+ * kernel has no fault injection; this reaches the one allocation exactly.
+ */
+static unsigned int nestvirt_test_fail_alloc;
+module_param(nestvirt_test_fail_alloc, uint, 0600);
+MODULE_PARM_DESC(nestvirt_test_fail_alloc,
+		 "Test only: fail the next N per-vCPU nestvirt state allocations (nestvirt then fails every nested entry of those vCPUs while any class enforces). Default 0.");
+
 void nestvirt_svm_alloc(struct vcpu_svm *svm)
 {
+	unsigned int fail = READ_ONCE(nestvirt_test_fail_alloc);
+
+	if (unlikely(fail)) {
+		WRITE_ONCE(nestvirt_test_fail_alloc, fail - 1);
+		svm->nested.nestvirt = NULL;
+		return;
+	}
 	/* Zeroed: no memo holds (gen 0). Without it the hooks see no state. */
 	svm->nested.nestvirt = kzalloc(sizeof(*svm->nested.nestvirt),
 				       GFP_KERNEL_ACCOUNT);

@@ -263,6 +263,31 @@ ctl_off_sees_nothing() {
 	[ "$(ctl --json status | json_field nested_entries)" = "$n" ] ||
 		{ echo "every class off again: entries moved from $n"; return 1; }
 }
+# A vCPU whose per-vCPU nestvirt state could not be allocated (forced with
+# kvm_amd's test-only nestvirt_test_fail_alloc): while a class enforces,
+# each of its nested entries fails (no check is left undone), in audit it
+# runs; state_missing counts each entry either way.
+fail_closed_without_state() {
+	local knob=/sys/module/kvm_amd/parameters/nestvirt_test_fail_alloc
+	local vmcall=$NV_KSELFTEST/x86/svm_vmcall_test n
+	[ -w "$knob" ] || { echo "no $knob"; return 1; }
+	fresh_nestvirt mode=enforce || return 1
+	echo 1 >"$knob"
+	if "$vmcall" >/dev/null 2>&1; then
+		echo "enforce: L2 ran on a vCPU without nestvirt's state"
+		return 1
+	fi
+	[ "$(cat "$knob")" = 0 ] || { echo "the failing allocation was not made"; return 1; }
+	n=$(ctl --json status | json_field state_missing)
+	[ "$n" -gt 0 ] || { echo "enforce: state_missing $n"; return 1; }
+	"$vmcall" >/dev/null || { echo "enforce: a vCPU with state failed"; return 1; }
+	ctl mode all audit >/dev/null || return 1
+	echo 1 >"$knob"
+	"$vmcall" >/dev/null || { echo "audit: svm_vmcall_test failed"; return 1; }
+	[ "$(ctl --json status | json_field state_missing)" -gt "$n" ] ||
+		{ echo "audit: state_missing did not grow from $n"; return 1; }
+	echo "state_missing after enforce $n, after audit $(ctl --json status | json_field state_missing)"
+}
 # The tracepoint: one line per counted failure, the rule ID whole and
 # nothing after it; the ID is a dynamic string in the record (no fixed
 # array with bytes past the NUL left unset).
@@ -365,6 +390,7 @@ for suite in $NV_SUITES; do
 		check nestvirtctl rules_after_rules_test ctl_rules_after_rules_test
 		check nestvirtctl trace_rule_failed trace_rule_failed
 		check nestvirtctl off_sees_nothing ctl_off_sees_nothing
+		check nestvirtctl fail_closed_without_state fail_closed_without_state
 		check nestvirtctl errors ctl_errors
 		rmmod nestvirt 2>/dev/null
 		;;
