@@ -327,6 +327,9 @@ static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1)
 	l1->svm.features = svm->nested.nestvirt_l1_features;
 	l1->svm.hsave_pa = svm->nested.hsave_msr;
 	l1->svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
-	/* At VMRUN, svm->vmcb is still vmcb01: its CPL is L1's. */
-	l1->svm.cpl = svm->vmcb->save.cpl;
+	/*
+	 * L1's CPL is vmcb01's: at VMRUN that is still the current VMCB, but
+	 * by the vmcb02 check svm->vmcb is vmcb02 and its CPL is L2's.
+	 */
+	l1->svm.cpl = svm->vmcb01.ptr->save.cpl;
 }

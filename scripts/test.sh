@@ -5,7 +5,7 @@
 #   0. setup: packages, kernel source and tools (scripts/setup-host.sh), before
 #      anything that needs them (the engine's layout tests read the source);
 #   1. host: the engine's and nestvirtctl's cargo tests and clippy, the rule
-#      catalogue check;
+#      catalogue check, checkpatch.pl --strict on the hook series;
 #   2. builds: test kernel, hooked kvm-amd/kvm-intel, nestvirt.ko, selftests,
 #      nestvirtctl; then the Debian packages (lintian) and a DKMS build and
 #      install of them for the test kernel;
@@ -70,6 +70,7 @@ host_tests() {
 	cargo_tests engine "$NESTVIRT_ROOT/rust/engine" || rc=1
 	cargo_tests nestvirtctl "$NESTVIRT_ROOT/tools/nestvirtctl" || rc=1
 	rustfmt --check "$NESTVIRT_ROOT"/rust/*.rs && "$here/check-rules-doc.sh" || rc=1
+	"$here/check-patches.sh" || rc=1
 	return $rc
 }
 
