@@ -88,6 +88,10 @@ static __always_inline bool nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu,
 }
 
 struct vmcs12;
+struct vcpu_vmx;
+
+/* kvm-intel: frees nestvirt's per-vCPU memo with the nested state. */
+void nestvirt_vmx_free(struct vcpu_vmx *vmx);
 
 u32 __nestvirt_vmx_entry(struct kvm_vcpu *vcpu, const struct vmcs12 *vmcs12,
 			 u32 source, u32 kvm_error);

@@ -113,6 +113,27 @@ static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
 	env->in_smm = !restored && is_smm(vcpu);
 }
 
+/*
+ * The per-vCPU scratch nestvirt.ko keeps its memo of the last vmcs12 in
+ * (struct nestvirt_vmx_l1). Allocated on the first check without sleeping,
+ * so that no entry path this glue hooks is made to sleep; without it,
+ * nestvirt checks in full. Freed with the nested state (free_nested()).
+ */
+static void *nestvirt_vmx_memo(struct vcpu_vmx *vmx)
+{
+	if (!vmx->nested.nestvirt_memo)
+		vmx->nested.nestvirt_memo =
+			kzalloc(NESTVIRT_VMX_MEMO_BYTES,
+				GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	return vmx->nested.nestvirt_memo;
+}
+
+void nestvirt_vmx_free(struct vcpu_vmx *vmx)
+{
+	kfree(vmx->nested.nestvirt_memo);
+	vmx->nested.nestvirt_memo = NULL;
+}
+
 /* The verdict on @vmcs12; returns true when nestvirt fails the entry. */
 static bool nestvirt_vmx_check(struct kvm_vcpu *vcpu,
 			       const struct vmcs12 *vmcs12, u32 source,
@@ -129,6 +150,8 @@ static bool nestvirt_vmx_check(struct kvm_vcpu *vcpu,
 
 	nestvirt_vmx_fill_env(vcpu, vmcs12, source, &env);
 	entry.l1.vmx.env = &env;
+	entry.l1.vmx.memo_gen = atomic64_read_acquire(&nestvirt_policy_gen);
+	entry.l1.vmx.memo = nestvirt_vmx_memo(to_vmx(vcpu));
 	return nestvirt_dispatch_verdict(vcpu, &entry, NULL, verdict);
 }
 

@@ -18,6 +18,7 @@ use core::{
         offset_of,
         size_of, //
     },
+    ptr::NonNull,
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
@@ -116,8 +117,15 @@ pub(crate) struct NestvirtVmxEnv {
 pub(crate) struct NestvirtVmxL1 {
     /// The glue's env, valid for the call only.
     pub(crate) env: *const NestvirtVmxEnv,
-    reserved: [u64; 2],
+    /// `NESTVIRT_VMX_MEMO_BYTES` of per-vCPU scratch only nestvirt uses,
+    /// 8-byte aligned, zeroed when allocated; or null.
+    memo: *mut c_void,
+    /// The glue's policy generation, read before the call.
+    memo_gen: u64,
 }
+
+/// `NESTVIRT_VMX_MEMO_BYTES`: the size of the per-vCPU VMX memo scratch.
+pub(crate) const NESTVIRT_VMX_MEMO_BYTES: usize = 1536;
 
 /// `union nestvirt_l1`: what L1 sees; the entry's `backend` says which.
 #[repr(C)]
@@ -168,6 +176,19 @@ impl NestvirtEntry {
         // in full (the caller zero-initializes the entry), and every bit
         // pattern is a valid `NestvirtSvmL1` (integers only).
         unsafe { self.l1.svm }
+    }
+
+    /// The VMX memo scratch of this entry's vCPU and the generation it must
+    /// carry to be current, or `None` when the backend is not VMX or the
+    /// glue has none.
+    pub(crate) fn vmx_memo(&self) -> Option<(NonNull<c_void>, u64)> {
+        if self.backend != NESTVIRT_BACKEND_VMX {
+            return None;
+        }
+        // SAFETY: With `backend` VMX the glue wrote the `vmx` member
+        // (plain data: a pointer and an integer).
+        let vmx = unsafe { self.l1.vmx };
+        Some((NonNull::new(vmx.memo)?, vmx.memo_gen))
     }
 
     /// The VMX env of this entry, or `None` when the backend is not VMX or

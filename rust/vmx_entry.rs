@@ -15,6 +15,7 @@ use crate::{
             VmxCaps,
             VmxClass,
             VmxContext,
+            VmxMemo,
             VmxRule,
             EXIT_REASON_INVALID_STATE, //
         },
@@ -30,6 +31,7 @@ use crate::{
         NESTVIRT_VMX_F_RTM,
         NESTVIRT_VMX_F_SGX,
         NESTVIRT_VMX_F_SHSTK, //
+        NESTVIRT_VMX_MEMO_BYTES,
     },
     policy::Policy,
     stats::{
@@ -84,6 +86,47 @@ fn context(env: &NestvirtVmxEnv) -> VmxContext {
     }
 }
 
+/// What nestvirt keeps in the glue's per-vCPU memo scratch: the policy
+/// generation it was written under, then the engine's memo.
+#[repr(C)]
+struct MemoSlot {
+    gen: u64,
+    memo: VmxMemo,
+}
+
+const _: () = assert!(
+    core::mem::size_of::<MemoSlot>() <= NESTVIRT_VMX_MEMO_BYTES
+        && core::mem::align_of::<MemoSlot>() <= 8
+);
+
+/// The memo of this entry's vCPU, fresh when the scratch holds none written
+/// under the current generation; `None` when the glue has no scratch (the
+/// check is then a full one).
+fn memo(entry: &NestvirtEntry) -> Option<&mut VmxMemo> {
+    let (scratch, gen) = entry.vmx_memo()?;
+    let slot = scratch.cast::<MemoSlot>().as_ptr();
+    // SAFETY: `scratch` is `NESTVIRT_VMX_MEMO_BYTES` bytes, 8-byte aligned
+    // (hook ABI), which holds a `MemoSlot` (size and alignment asserted
+    // above). Only this hook uses it, for its own vCPU, and KVM runs one
+    // nested entry of a vCPU at a time (the vCPU's thread, under its
+    // mutex), so nothing else accesses it during the call. `gen` is read
+    // as a plain integer, valid for any bits (zeroed at allocation).
+    let current = unsafe { core::ptr::addr_of!((*slot).gen).read() } == gen;
+    if !current {
+        // SAFETY: As above; the write replaces whatever another generation
+        // (or another build of nestvirt.ko) left without reading it.
+        unsafe {
+            slot.write(MemoSlot {
+                gen,
+                memo: VmxMemo::new(),
+            })
+        };
+    }
+    // SAFETY: The slot now holds a `MemoSlot` this build wrote under `gen`;
+    // the exclusive borrow ends with the hook call (see above).
+    Some(unsafe { &mut (*slot).memo })
+}
+
 /// Checks the vmcs12 of one VMLAUNCH/VMRESUME (or restored guest mode) and
 /// fills the verdict: the failure the entry ends with when nestvirt
 /// enforces one, KVM's VM-instruction error (`kvm_verdict`) taken into
@@ -109,7 +152,13 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
     if !modes.any_on() {
         return true;
     }
-    let outcome = check_vmx_entry(vmcs, &caps(env), &context(env), modes);
+    let (caps, ctx) = (caps(env), context(env));
+    // The memo re-runs only the checks that read a changed field; its
+    // outcome is the full check's (the engine's tests prove it).
+    let outcome = match memo(entry) {
+        Some(memo) => memo.check(vmcs, &caps, &ctx, modes),
+        None => check_vmx_entry(vmcs, &caps, &ctx, modes),
+    };
     VMX_POLICY.record(&outcome, entry.backend, entry.vcpu_id, entry.state_gpa);
     let Some(rule) = outcome.enforced else {
         return outcome.counted.is_empty();

@@ -118,10 +118,20 @@ struct nestvirt_vmx_env {
 /*
  * VMX: @env is the glue's, valid for the call only. A pointer keeps the
  * entry (and this union) as small as SVM's.
+ *
+ * @memo: NESTVIRT_VMX_MEMO_BYTES of per-vCPU scratch, 8-byte aligned and
+ * zeroed when allocated, that only nestvirt.ko reads or writes (its memo
+ * of the last vmcs12 it checked), or NULL. @memo_gen: the glue's policy
+ * generation, read before the call; every attach and mode change bumps it,
+ * so a memo written under another generation is stale (as is one that
+ * another build of nestvirt.ko wrote).
  */
+#define NESTVIRT_VMX_MEMO_BYTES		1536
+
 struct nestvirt_vmx_l1 {
 	const struct nestvirt_vmx_env *env;
-	__u64 reserved[2];
+	void *memo;
+	__u64 memo_gen;
 };
 
 /* What L1 sees, per backend (@backend of the entry says which). */

@@ -5,18 +5,42 @@
 //! enforce mode and the all-failures sink of audit mode, and incremental
 //! after a one-field change, as a nested VMRESUME after an L2 exit that L1
 //! handled by advancing RIP (or setting the interruptibility state, or
-//! toggling a control) would see it.
+//! toggling a control) would see it; and what the kernel hook does per
+//! entry, the full check against the per-vCPU memo that finds the changed
+//! field itself (`vmx/hook_*`).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use nestvirt_engine::rule::{FirstFailure, RuleSet};
+use nestvirt_engine::rule::{ClassModes, FirstFailure, Mode, RuleSet};
 use nestvirt_engine::vmx::{
-    baseline_caps, baseline_context, baseline_vmcs12, validate, Field, Validator,
+    baseline_caps, baseline_context, baseline_vmcs12, check_vmx_entry, validate, Field, Validator,
+    VmxClass, VmxMemo,
 };
 
 fn bench(c: &mut Criterion) {
     let vmcs = baseline_vmcs12();
     let caps = baseline_caps();
     let ctx = baseline_context();
+
+    // The hook on an L1 that only advances GUEST_RIP: without and with
+    // the memo.
+    let modes = ClassModes::uniform(Mode::Enforce, VmxClass::ALL.len());
+    let mut steady = baseline_vmcs12();
+    let mut rip = steady.get(Field::GuestRip);
+    c.bench_function("vmx/hook_full_rip_advances", |b| {
+        b.iter(|| {
+            rip += 3;
+            steady.set(Field::GuestRip, rip);
+            check_vmx_entry(black_box(&steady), &caps, &ctx, modes)
+        })
+    });
+    let mut memo = VmxMemo::new();
+    c.bench_function("vmx/hook_memo_rip_advances", |b| {
+        b.iter(|| {
+            rip += 3;
+            steady.set(Field::GuestRip, rip);
+            memo.check(black_box(&steady), &caps, &ctx, modes)
+        })
+    });
 
     c.bench_function("vmx/full_first_failure", |b| {
         b.iter(|| {

@@ -5,10 +5,11 @@
 //! all failures in catalogue order, and incremental validation equals full
 //! validation.
 
+use nestvirt_engine::rule::{ClassModes, Mode};
 use nestvirt_engine::rule::{FirstFailure, RuleSet};
 use nestvirt_engine::vmx::{
-    all_failures, baseline_caps, baseline_context, baseline_vmcs12, first_failure, Field,
-    L1Features, Validator, Vmcs12, VmxCaps, VmxContext, VmxRule,
+    all_failures, baseline_caps, baseline_context, baseline_vmcs12, check_vmx_entry, first_failure,
+    Field, L1Features, Validator, Vmcs12, VmxCaps, VmxClass, VmxContext, VmxMemo, VmxRule,
 };
 use proptest::prelude::*;
 
@@ -75,7 +76,64 @@ fn context_from(words: &[u64; 8], bytes: [u8; 4], flags: u16) -> VmxContext {
     }
 }
 
+/// After a failure, half of the time back to the baseline (so later steps
+/// start from a passing vmcs12 again); returns whether it reset.
+fn writes_reset(vmcs: &mut Vmcs12, passed: bool) -> bool {
+    if passed {
+        return false;
+    }
+    *vmcs = baseline_vmcs12();
+    true
+}
+
+/// Class modes from two bits per class (3 reads as off).
+fn modes_from(word: u16) -> ClassModes {
+    let mut m = ClassModes(0);
+    for c in 0..VmxClass::ALL.len() {
+        let mode = match (word >> (2 * c)) & 3 {
+            1 => Mode::Audit,
+            2 => Mode::Enforce,
+            _ => Mode::Off,
+        };
+        m = m.with(c, mode).unwrap();
+    }
+    m
+}
+
 proptest! {
+    /// The per-vCPU memo decides what a full check decides, whatever the
+    /// vmcs12 goes through between entries: raw writes the memo is not
+    /// told about, failures, other capabilities or context, other modes.
+    #[test]
+    fn prop_memo_equals_full_check(
+        steps in prop::collection::vec(
+            (prop::collection::vec(write(), 0..4), any::<u16>(), any::<bool>(), any::<bool>()),
+            1..10),
+    ) {
+        let (caps, ctx) = (baseline_caps(), baseline_context());
+        let mut strict = caps;
+        strict.ept_vpid_cap = 0;
+        let mut other_ctx = ctx;
+        other_ctx.maxphyaddr = 36;
+        let mut vmcs = baseline_vmcs12();
+        let mut memo = VmxMemo::new();
+        for (writes, mode_bits, use_strict, use_other_ctx) in steps {
+            for (i, value) in writes {
+                vmcs.set(field(i), value);
+            }
+            let caps = if use_strict { &strict } else { &caps };
+            let ctx = if use_other_ctx { &other_ctx } else { &ctx };
+            let modes = modes_from(mode_bits);
+            let got = memo.check(&vmcs, caps, ctx, modes);
+            let want = check_vmx_entry(&vmcs, caps, ctx, modes);
+            prop_assert_eq!(got.counted, want.counted);
+            prop_assert_eq!(got.enforced, want.enforced);
+            if writes_reset(&mut vmcs, want.counted.is_empty()) {
+                prop_assert!(memo.check(&vmcs, caps, ctx, modes).counted == check_vmx_entry(&vmcs, caps, ctx, modes).counted);
+            }
+        }
+    }
+
     #[test]
     fn prop_mutations_are_deterministic_and_ordered(writes in prop::collection::vec(write(), 1..8)) {
         let (caps, ctx) = (baseline_caps(), baseline_context());

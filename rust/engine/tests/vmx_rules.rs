@@ -1039,6 +1039,14 @@ fn guard_off_cases() -> Vec<(&'static str, Mutation)> {
                 s.set(F::GuestPdptr0, 0x6 | 1);
             },
         ),
+        (
+            "paging off with CR4.PAE: PDPTE fields with reserved bits",
+            |s| {
+                s.real_mode();
+                s.or(F::GuestCr4, cr4::PAE);
+                s.set(F::GuestPdptr0, 0x6 | 1);
+            },
+        ),
         ("a read-only data segment in DS", |s| {
             let ar = s.get(F::GuestDsArBytes);
             s.set(F::GuestDsArBytes, (ar & !0xf) | 1);

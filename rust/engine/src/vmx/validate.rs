@@ -182,6 +182,12 @@ impl Validator {
         self.dirty |= field.dirty();
     }
 
+    /// Records that fields of the groups in `groups` (a mask of
+    /// `Field::dirty()` bits) changed.
+    pub(crate) fn mark_dirty_groups(&mut self, groups: u16) {
+        self.dirty |= groups;
+    }
+
     /// Makes the next validation a full one.
     pub fn invalidate(&mut self) {
         self.passed = None;
