@@ -16,6 +16,18 @@
 #include "ucall_common.h"
 #include <linux/nestvirt.h>
 
+/*
+ * The differential tests' corpus generator: xorshift64* over *@state, so
+ * that a seed gives the same corpus on every run.
+ */
+static inline u64 nv_xorshift64s(u64 *state)
+{
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545F4914F6CDD1DULL;
+}
+
 static inline int nestvirt_open(void)
 {
 	int fd = open("/dev/nestvirt", O_RDWR);

@@ -76,10 +76,7 @@ static u64 rng = CORPUS_SEED;
 
 static u64 rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545F4914F6CDD1DULL;
+	return nv_xorshift64s(&rng);
 }
 
 static u32 below(u32 n)

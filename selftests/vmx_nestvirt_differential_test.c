@@ -156,10 +156,7 @@ static u64 rng = CORPUS_SEED;
 
 static u64 rnd(void)
 {
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545F4914F6CDD1DULL;
+	return nv_xorshift64s(&rng);
 }
 
 /* A uniformly drawn set bit of @mask (not 0). */

@@ -84,8 +84,17 @@ pub fn check_vmx_entry(
         // A RuleSet never stops the walk: every failing rule is collected.
         let _ = validate(vmcs, caps, ctx, &mut failures);
     }
+    apply_entry_modes(&failures, modes)
+}
+
+/// What `modes` make of an entry's failing rules: counted per class, and
+/// the first enforced one whose consequence a VM entry can report.
+pub(crate) fn apply_entry_modes(
+    failures: &RuleSet<VmxRule>,
+    modes: ClassModes,
+) -> Outcome<VmxRule> {
     apply_modes(
-        &failures,
+        failures,
         |class| modes.get(class as usize),
         |consequence| EntryFailure::of(consequence).is_some(),
     )

@@ -16,12 +16,12 @@
 //! [`check_vmx_entry()`]: super::check_vmx_entry
 
 use super::caps::{VmxCaps, VmxContext};
-use super::entry::EntryFailure;
+use super::entry::apply_entry_modes;
 use super::fields::Field;
 use super::rules::VmxRule;
 use super::validate::Validator;
 use super::vmcs12::Vmcs12;
-use crate::engine::rule::{apply_modes, ClassModes, Outcome, RuleSet};
+use crate::engine::rule::{ClassModes, Outcome, RuleSet};
 
 /// The bytes of `struct vmcs12` that hold a field, rounded up to whole
 /// words; the rest of the page is never read.
@@ -119,11 +119,7 @@ impl VmxMemo {
             self.validator.mark_dirty_groups(changed);
             let _ = self.validator.validate(vmcs, caps, ctx, &mut failures);
         }
-        apply_modes(
-            &failures,
-            |class| modes.get(class as usize),
-            |consequence| EntryFailure::of(consequence).is_some(),
-        )
+        apply_entry_modes(&failures, modes)
     }
 }
 
