@@ -345,7 +345,31 @@ dkms_loads() {
 }
 dkms_unload() { rmmod nestvirt && rmmod kvm_amd; }
 
-no_oops() { ! dmesg | grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace' ; }
+# Every report the debug kernel's checkers print starts with one of these
+# (lockdep and DEBUG_ATOMIC_SLEEP: WARNING:/BUG:, UBSAN: UBSAN:, KFENCE and
+# SLUB_DEBUG: BUG:); the test kernel prints none of them either.
+no_oops() { ! dmesg | grep -E 'BUG:|Oops|WARNING:|general protection|Call Trace|UBSAN:|KFENCE:' ; }
+
+# The debug kernel's kmemleak (scripts/test-debug.sh): forget what boot
+# left, then after the suites unload every module and scan; anything
+# reported since was leaked during the run.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_clear() {
+	[ -w "$kmemleak" ] || { echo "no $kmemleak: not the debug kernel?"; return 1; }
+	echo clear >"$kmemleak"
+}
+kmemleak_after_unload() {
+	local leaks
+	rmmod nestvirt 2>/dev/null
+	grep -q '^kvm_amd ' /proc/modules && unload_kvm_amd
+	grep -q '^kvm ' /proc/modules && rmmod kvm
+	# An object is reported once it has been unreferenced for a scan or two.
+	echo scan >"$kmemleak"; sleep 6; echo scan >"$kmemleak"
+	leaks=$(cat "$kmemleak")
+	[ -z "$leaks" ] && { echo "kmemleak: nothing since the start of the run"; return 0; }
+	echo "$leaks" | head -60
+	return 1
+}
 
 mkdir -p "$out/logs"
 export NESTVIRT_KO=$NV_MODDIR/nestvirt.ko
@@ -403,6 +427,20 @@ for suite in $NV_SUITES; do
 		kernel_selftests dkms
 		run_test dkms nestvirt_info_test pass "" "$NV_TESTS/nestvirt_info_test"
 		check dkms unload dkms_unload
+		;;
+	stress)
+		# scripts/test-debug.sh: on the debug kernel, after the suites above.
+		grep -q '^kvm_amd ' /proc/modules ||
+			check stress load_hooked_kvm_amd load_hooked_kvm_amd
+		grep -q '^nestvirt ' /proc/modules || check stress nestvirt_attaches load_nestvirt
+		run_test stress nestvirt_stress_test pass "" "$NV_TESTS/nestvirt_stress_test"
+		rmmod nestvirt 2>/dev/null
+		;;
+	kmemleak-start)
+		check debug kmemleak_clear kmemleak_clear
+		;;
+	kmemleak-end)
+		check debug kmemleak_after_unload kmemleak_after_unload
 		;;
 	demo)
 		check demo load_hooked_kvm_amd load_hooked_kvm_amd

@@ -13,6 +13,7 @@
 # ran to the end of run-in-guest.sh, else vng's status.
 # NV_QEMU_EXTRA: more QEMU options (the bench's instruction-count clock).
 # NV_DKMS_ROOT: the module tree of the dkms suite (scripts/dkms-check.sh).
+# NV_KERNEL_APPEND: more kernel command line (the debug kernel's checkers).
 boot_amd_host() {
 	local kbuild=$1 moddir=$2 suites=$3 outdir=$4 run rc=0
 	rm -rf "$outdir" && mkdir -p "$outdir"
@@ -21,6 +22,7 @@ boot_amd_host() {
 	# the host CPU model does not depend on virtme-ng's defaults.
 	timeout 1800 vng --run "$kbuild" --disable-kvm --force-9p -m 4G --cpus 2 \
 		--qemu-opts="-cpu max ${NV_QEMU_EXTRA:-}" \
+		${NV_KERNEL_APPEND:+--append "$NV_KERNEL_APPEND"} \
 		--rodir "$NESTVIRT_ROOT" --rodir "$NESTVIRT_CACHE" --rwdir "$run" \
 		--exec "env NV_KBUILD=$kbuild NV_MODDIR=$moddir \
 			NV_KSELFTEST=$kbuild/kselftest/kvm NV_TESTS=$NESTVIRT_ROOT/build/selftests \

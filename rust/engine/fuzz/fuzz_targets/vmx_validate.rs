@@ -5,15 +5,17 @@
 //! incremental validator; the rest is XORed onto the baseline vmcs12 page
 //! (so an empty input is a valid entry and the fuzzer starts near one). Any input must get a verdict without a panic; the first
 //! failure must be the first of all failures, and incremental validation
-//! must agree with full validation.
+//! must agree with full validation, and so must the kernel hook's
+//! per-vCPU memo (`VmxMemo`) fed the same vmcs12s without being told what
+//! changed.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nestvirt_engine::rule::{FirstFailure, RuleSet};
+use nestvirt_engine::rule::{ClassModes, FirstFailure, Mode, RuleSet};
 use nestvirt_engine::vmx::{
-    all_failures, baseline_caps, baseline_context, baseline_vmcs12, first_failure, Field,
-    L1Features, Validator, Vmcs12, VmxCaps, VmxContext,
+    all_failures, baseline_caps, baseline_context, baseline_vmcs12, check_vmx_entry,
+    first_failure, Field, L1Features, Validator, Vmcs12, VmxCaps, VmxClass, VmxContext, VmxMemo,
 };
 
 /// Reads little-endian words from the tail of the input, zero past its end.
@@ -100,6 +102,9 @@ fuzz_target!(|data: &[u8]| {
 
     let mut validator = Validator::new();
     let _ = validator.first_failure(&vmcs, &caps, &ctx);
+    let audit_all = ClassModes::uniform(Mode::Audit, VmxClass::ALL.len());
+    let mut memo = VmxMemo::new();
+    let _ = memo.check(&baseline_vmcs12(), &baseline_caps(), &baseline_context(), audit_all);
     for _ in 0..4 {
         let pick = w.u64();
         let value = w.u64();
@@ -116,5 +121,7 @@ fuzz_target!(|data: &[u8]| {
         let full = all_failures(&vmcs, &caps, &ctx);
         assert_eq!(audit, full);
         assert_eq!(first.0, full.first());
+        let by_memo = memo.check(&vmcs, &caps, &ctx, audit_all);
+        assert_eq!(by_memo.counted, check_vmx_entry(&vmcs, &caps, &ctx, audit_all).counted);
     }
 });
