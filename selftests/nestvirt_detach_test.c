@@ -14,48 +14,9 @@
 #include "kselftest.h"
 
 #include "nestvirt_util.h"
+#include "nestvirt_l2_loop.h"
 
 #define CYCLES 5
-
-static volatile bool stop_l1;
-static unsigned long l1_vmruns;
-
-static void l2_guest_code(struct svm_test_data *svm)
-{
-	__asm__ __volatile__("vmmcall");
-}
-
-static void l1_guest_code(struct svm_test_data *svm)
-{
-	struct vmcb *vmcb = svm->vmcb;
-
-	generic_svm_setup(svm, l2_guest_code);
-	while (!READ_ONCE(stop_l1)) {
-		vmcb->save.rip = (u64)l2_guest_code;
-		run_guest(vmcb, svm->vmcb_gpa);
-		GUEST_ASSERT(vmcb->control.exit_code == SVM_EXIT_VMMCALL);
-		WRITE_ONCE(l1_vmruns, l1_vmruns + 1);
-	}
-	GUEST_DONE();
-}
-
-static void *run_l1(void *arg)
-{
-	struct kvm_vcpu *vcpu = arg;
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == UCALL_DONE, "unexpected ucall %lu", uc.cmd);
-	return NULL;
-}
-
-static unsigned long guest_vmruns(struct kvm_vm *vm)
-{
-	return READ_ONCE(*(unsigned long *)addr_gva2hva(vm, (gva_t)&l1_vmruns));
-}
 
 /* Wait until L1 has executed more VMRUNs than @than. */
 static unsigned long wait_for_vmruns(struct kvm_vm *vm, unsigned long than)
@@ -75,7 +36,6 @@ int main(int argc, char *argv[])
 {
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	gva_t svm_gva;
 	pthread_t thread;
 	unsigned long runs;
 
@@ -83,9 +43,7 @@ int main(int argc, char *argv[])
 	ksft_print_header();
 	ksft_set_plan(CYCLES + 1);
 
-	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
-	vcpu_alloc_svm(vm, &svm_gva);
-	vcpu_args_set(vcpu, 1, svm_gva);
+	vm = l2_loop_vm(&vcpu);
 	pthread_create(&thread, NULL, run_l1, vcpu);
 
 	runs = wait_for_vmruns(vm, 0);
@@ -104,7 +62,7 @@ int main(int argc, char *argv[])
 				      c, info.nested_entries);
 	}
 
-	*(bool *)addr_gva2hva(vm, (gva_t)&stop_l1) = true;
+	stop_l2_loop(vm);
 	pthread_join(thread, NULL);
 	kvm_vm_free(vm);
 	ksft_test_result_pass("l1_finished_after_%lu_vmruns\n", runs);

@@ -3,9 +3,8 @@
  * nestvirt_stress_test: attach/detach and the ioctls under load.
  *
  * 1. 100 detach/attach cycles (rmmod/insmod nestvirt.ko) while two L1
- *    vCPUs run their L2 loops (one per VM: the selftest library's nested
- *    SVM keeps L1's registers in a per-VM global, so one VM's vCPUs cannot
- *    run nested guests at once) and a third thread hammers NESTVIRT_SET_MODE,
+ *    vCPUs run their L2 loops (one per VM, nestvirt_l2_loop.h) and a third
+ *    thread hammers NESTVIRT_SET_MODE,
  *    _GET_MODE and _GET_RULE with random arguments, opening and closing
  *    /dev/nestvirt as it goes: both L1s keep running across every cycle,
  *    every failed call fails with an errno the API documents.
@@ -29,6 +28,7 @@
 #include "kselftest.h"
 
 #include "nestvirt_util.h"
+#include "nestvirt_l2_loop.h"
 
 #define CYCLES		100
 #define MALFORMED	100000
@@ -37,46 +37,11 @@
 /* Lines the whole run may add to the kernel log (attach/detach notes). */
 #define MAX_LOG_LINES	(8 * CYCLES + 64)
 
-static volatile bool stop_l1;
-static unsigned long l1_vmruns;
-
-static void l2_guest_code(struct svm_test_data *svm)
-{
-	__asm__ __volatile__("vmmcall");
-}
-
-static void l1_guest_code(struct svm_test_data *svm)
-{
-	struct vmcb *vmcb = svm->vmcb;
-
-	generic_svm_setup(svm, l2_guest_code);
-	while (!READ_ONCE(stop_l1)) {
-		vmcb->save.rip = (u64)l2_guest_code;
-		run_guest(vmcb, svm->vmcb_gpa);
-		GUEST_ASSERT(vmcb->control.exit_code == SVM_EXIT_VMMCALL);
-		WRITE_ONCE(l1_vmruns, l1_vmruns + 1);
-	}
-	GUEST_DONE();
-}
-
-static void *run_l1(void *arg)
-{
-	struct kvm_vcpu *vcpu = arg;
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == UCALL_DONE, "unexpected ucall %lu", uc.cmd);
-	return NULL;
-}
-
 static struct kvm_vm *vms[NR_L1];
 
 static unsigned long vmruns(int i)
 {
-	return READ_ONCE(*(unsigned long *)addr_gva2hva(vms[i], (gva_t)&l1_vmruns));
+	return guest_vmruns(vms[i]);
 }
 
 /* Waits until both L1s executed more VMRUNs than in @than. */
@@ -189,11 +154,7 @@ static void test_cycles(void)
 	unsigned long seen[NR_L1] = {};
 
 	for (int i = 0; i < NR_L1; i++) {
-		gva_t svm_gva;
-
-		vms[i] = vm_create_with_one_vcpu(&vcpus[i], l1_guest_code);
-		vcpu_alloc_svm(vms[i], &svm_gva);
-		vcpu_args_set(vcpus[i], 1, svm_gva);
+		vms[i] = l2_loop_vm(&vcpus[i]);
 		pthread_create(&threads[i], NULL, run_l1, vcpus[i]);
 	}
 	pthread_create(&hammer_thread, NULL, hammer, NULL);
@@ -207,7 +168,7 @@ static void test_cycles(void)
 	WRITE_ONCE(stop_hammer, true);
 	pthread_join(hammer_thread, NULL);
 	for (int i = 0; i < NR_L1; i++) {
-		*(bool *)addr_gva2hva(vms[i], (gva_t)&stop_l1) = true;
+		stop_l2_loop(vms[i]);
 		pthread_join(threads[i], NULL);
 		kvm_vm_free(vms[i]);
 	}
