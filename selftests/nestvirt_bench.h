@@ -22,6 +22,44 @@ static inline bool nestvirt_loaded(void)
 	return access("/sys/module/nestvirt", F_OK) == 0;
 }
 
+/* The benchmarks' command line: [-n ITERATIONS] [-r ROUNDS]. */
+static inline void bench_args(int argc, char *argv[], u64 *iterations, int *rounds)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+		switch (opt) {
+		case 'n':
+			*iterations = strtoull(optarg, NULL, 0);
+			break;
+		case 'r':
+			*rounds = atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: %s [-n ITERATIONS] [-r ROUNDS]\n", argv[0]);
+			exit(KSFT_FAIL);
+		}
+	}
+	TEST_ASSERT(*iterations > 0 && *rounds > 0, "bad -n/-r");
+}
+
+/*
+ * Loads nestvirt.ko when it is not (NESTVIRT_KO) and requires it attached
+ * to @backend; returns whether it was loaded before, so that the benchmark
+ * can leave it as it found it.
+ */
+static inline bool bench_attach(__u32 backend)
+{
+	bool was_loaded;
+
+	nestvirt_ko_path();
+	was_loaded = nestvirt_loaded();
+	if (!was_loaded)
+		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
+	TEST_REQUIRE(nestvirt_get_info().backend == backend);
+	return was_loaded;
+}
+
 /* Detached: nestvirt.ko unloaded; else loaded, every class in that mode. */
 static inline void enter_state(enum state s)
 {

@@ -128,35 +128,17 @@ static void report(enum workload w, double *const t[NR_STATES], int rounds, u64 
 int main(int argc, char *argv[])
 {
 	u64 iterations = 1000;
-	int rounds = 21, opt;
+	int rounds = 21;
 	bool was_loaded;
 	u32 saved[NESTVIRT_SVM_NR_CLASSES];
 	struct nv_l1 l1;
 	double *t[NR_WORKLOADS][NR_STATES];
 	u64 replayed[NR_WORKLOADS][NR_STATES] = {};
 
-	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
-		switch (opt) {
-		case 'n':
-			iterations = strtoull(optarg, NULL, 0);
-			break;
-		case 'r':
-			rounds = atoi(optarg);
-			break;
-		default:
-			fprintf(stderr, "usage: %s [-n ITERATIONS] [-r ROUNDS]\n", argv[0]);
-			exit(KSFT_FAIL);
-		}
-	}
-	TEST_ASSERT(iterations > 0 && rounds > 0, "bad -n/-r");
-
+	bench_args(argc, argv, &iterations, &rounds);
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_SVM));
 	TEST_REQUIRE(kvm_cpu_has_npt());
-	nestvirt_ko_path();
-	was_loaded = nestvirt_loaded();
-	if (!was_loaded)
-		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
-	TEST_REQUIRE(nestvirt_get_info().backend == NESTVIRT_BACKEND_SVM);
+	was_loaded = bench_attach(NESTVIRT_BACKEND_SVM);
 	for (u32 c = 0; c < NESTVIRT_SVM_NR_CLASSES; c++)
 		saved[c] = nestvirt_get_mode(c);
 

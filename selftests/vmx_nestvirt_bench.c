@@ -111,31 +111,14 @@ static double timed_loop(enum workload w, enum state st, u64 iterations)
 int main(int argc, char *argv[])
 {
 	u64 iterations = 200;
-	int rounds = 5, opt;
+	int rounds = 5;
 	bool was_loaded;
 	double *t[NR_WORKLOADS][NR_STATES];
 	gva_t vmx_gva;
 
-	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
-		switch (opt) {
-		case 'n':
-			iterations = strtoull(optarg, NULL, 0);
-			break;
-		case 'r':
-			rounds = atoi(optarg);
-			break;
-		default:
-			fprintf(stderr, "usage: %s [-n ITERATIONS] [-r ROUNDS]\n", argv[0]);
-			exit(KSFT_FAIL);
-		}
-	}
-	TEST_ASSERT(iterations > 0 && rounds > 0, "bad -n/-r");
+	bench_args(argc, argv, &iterations, &rounds);
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
-	nestvirt_ko_path();
-	was_loaded = nestvirt_loaded();
-	if (!was_loaded)
-		TEST_ASSERT(nestvirt_load() == 0, "insmod nestvirt: %s", strerror(errno));
-	TEST_REQUIRE(nestvirt_get_info().backend == NESTVIRT_BACKEND_VMX);
+	was_loaded = bench_attach(NESTVIRT_BACKEND_VMX);
 
 	for (int w = 0; w < NR_WORKLOADS; w++)
 		for (int s = 0; s < NR_STATES; s++)
