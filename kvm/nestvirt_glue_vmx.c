@@ -134,10 +134,15 @@ void nestvirt_vmx_free(struct vcpu_vmx *vmx)
 	vmx->nested.nestvirt_memo = NULL;
 }
 
-/* The verdict on @vmcs12; returns true when nestvirt fails the entry. */
+/*
+ * The verdict on @vmcs12; returns true when nestvirt fails the entry. @gen
+ * is the policy generation the caller read before the call, which the
+ * memo is kept under.
+ */
 static bool nestvirt_vmx_check(struct kvm_vcpu *vcpu,
 			       const struct vmcs12 *vmcs12, u32 source,
-			       u32 kvm_error, struct nestvirt_verdict *verdict)
+			       u32 kvm_error, u64 gen,
+			       struct nestvirt_verdict *verdict)
 {
 	struct nestvirt_vmx_env env;
 	struct nestvirt_entry entry = {
@@ -150,7 +155,7 @@ static bool nestvirt_vmx_check(struct kvm_vcpu *vcpu,
 
 	nestvirt_vmx_fill_env(vcpu, vmcs12, source, &env);
 	entry.l1.vmx.env = &env;
-	entry.l1.vmx.memo_gen = atomic64_read_acquire(&nestvirt_policy_gen);
+	entry.l1.vmx.memo_gen = gen;
 	entry.l1.vmx.memo = nestvirt_vmx_memo(to_vmx(vcpu));
 	return nestvirt_dispatch_verdict(vcpu, &entry, NULL, verdict);
 }
@@ -168,7 +173,7 @@ u32 __nestvirt_vmx_entry(struct kvm_vcpu *vcpu, const struct vmcs12 *vmcs12,
 
 	/* A failure kept for an earlier entry never applies to this one. */
 	vmx->nested.nestvirt_guest_fail.gen = 0;
-	if (!nestvirt_vmx_check(vcpu, vmcs12, source, kvm_error, &verdict))
+	if (!nestvirt_vmx_check(vcpu, vmcs12, source, kvm_error, gen, &verdict))
 		return kvm_error;
 	/* nestvirt already chose between its error and KVM's. */
 	if (verdict.vm_instruction_error)
@@ -199,8 +204,9 @@ bool __nestvirt_vmx_restored(struct kvm_vcpu *vcpu,
 			     const struct vmcs12 *vmcs12, u32 source)
 {
 	struct nestvirt_verdict verdict = {};
+	u64 gen = atomic64_read_acquire(&nestvirt_policy_gen);
 
-	return nestvirt_vmx_check(vcpu, vmcs12, source, 0, &verdict);
+	return nestvirt_vmx_check(vcpu, vmcs12, source, 0, gen, &verdict);
 }
 
 bool __nestvirt_vmx_msr_entry(struct kvm_vcpu *vcpu, u32 list, u64 gpa,
