@@ -57,8 +57,7 @@ impl<const CLASSES: usize, const RULES: usize> Policy<CLASSES, RULES> {
     /// Sets the mode of class `class`, or of every class for `None`.
     pub(crate) fn set_mode(&self, class: Option<usize>, mode: Mode) -> Result {
         let Some(class) = class else {
-            self.modes
-                .store(ClassModes::uniform(mode, CLASSES).0, Relaxed);
+            self.set_modes(ClassModes::uniform(mode, CLASSES));
             return Ok(());
         };
         if class >= CLASSES {
