@@ -43,7 +43,7 @@ kvm-hooked:
 test-modules:
 	$(KMAKE) M=$(CURDIR)/selftests/modules NESTVIRT_INCLUDE=$(CURDIR)/include modules
 	mkdir -p $(BUILD)/modules
-	cp selftests/modules/nestvirt_fake_target.ko $(BUILD)/modules/
+	cp selftests/modules/nestvirt_fake_target.ko selftests/modules/nestvirt_fake_target_no_detach.ko $(BUILD)/modules/
 
 # Installs under updates/, which depmod prefers to the in-tree kvm-amd and
 # kvm-intel.

@@ -16,7 +16,10 @@ use crate::hooks_abi::{
     NESTVIRT_BACKEND_VMX,
     NESTVIRT_HOOK_ABI_VERSION, //
 };
-use core::ffi::CStr;
+use core::{
+    ffi::CStr,
+    ptr::NonNull, //
+};
 use kernel::{
     bindings,
     prelude::*, //
@@ -61,9 +64,11 @@ impl Backend {
 ///
 /// # Invariants
 ///
-/// The functions are those of the target nestvirt is attached to, whose
-/// module the [`Attachment`] keeps loaded for as long as nestvirt is
-/// loaded; they are only called while nestvirt is (from its ioctls).
+/// The functions are those of the target an [`Attachment`] holds. Only
+/// that attachment's init and the files open on its `/dev/nestvirt` keep a
+/// copy ([`crate::device::Serving`]), and all of them end before the
+/// attachment drops: an open file holds a reference on nestvirt's module,
+/// and the device is deregistered before the attachment is dropped.
 #[derive(Clone, Copy)]
 pub(crate) struct TargetCalls {
     policy_changed: unsafe extern "C" fn(),
@@ -91,36 +96,69 @@ impl TargetCalls {
 }
 
 /// A `symbol_get()` reference on a backend's exported target, which keeps
-/// the vendor module loaded; dropping it calls `symbol_put()`.
+/// the vendor module — and so the target — loaded; dropping it calls
+/// `symbol_put()`. The target is only reachable by borrowing the reference.
 ///
 /// # Invariants
 ///
-/// The reference on `self.0.symbol()` was taken with `__symbol_get`.
-struct SymbolRef(Backend);
+/// The reference on `backend.symbol()` was taken with `__symbol_get`, which
+/// returned `target`: the vendor module's immutable `struct nestvirt_target`.
+struct SymbolRef {
+    backend: Backend,
+    target: NonNull<NestvirtTarget>,
+}
+
+impl SymbolRef {
+    /// Takes the exported target of `backend`, if its vendor module is
+    /// loaded and hooked.
+    fn get(backend: Backend) -> Option<Self> {
+        // SAFETY: `symbol()` is a NUL-terminated name; `__symbol_get` returns
+        // null or the address of a GPL export of a live module, and takes a
+        // reference on that module.
+        let ptr = unsafe { bindings::__symbol_get(backend.symbol().as_ptr().cast()) };
+        // INVARIANT: a non-null result is the exported `struct
+        // nestvirt_target` (both sides include include/nestvirt/hooks.h,
+        // layout asserted in hooks_abi.rs), with the reference just taken.
+        NonNull::new(ptr.cast::<NestvirtTarget>()).map(|target| Self { backend, target })
+    }
+
+    /// The exported target, live for as long as this reference is.
+    fn target(&self) -> &NestvirtTarget {
+        // SAFETY: By the type invariant the target is immutable and its
+        // module stays loaded while we hold the reference, which outlives
+        // the borrow of `self`.
+        unsafe { self.target.as_ref() }
+    }
+}
 
 impl Drop for SymbolRef {
     fn drop(&mut self) {
         // SAFETY: By the type invariant we hold this symbol reference.
-        unsafe { bindings::__symbol_put(self.0.symbol().as_ptr().cast()) };
+        unsafe { bindings::__symbol_put(self.backend.symbol().as_ptr().cast()) };
     }
 }
+
+/// The vendor module's `detach`, which the hook ABI requires.
+type DetachFn = unsafe extern "C" fn(ops: *const NestvirtHookOps);
 
 /// nestvirt attached to a hooked vendor module.
 ///
 /// # Invariants
 ///
-/// `target` points at the `struct nestvirt_target` exported by the vendor
-/// module `symbol` keeps loaded; `ops` is attached to it.
+/// `ops` is attached to `symbol`'s target, and `detach` and `calls` are
+/// that target's functions.
 pub(crate) struct Attachment {
-    target: &'static NestvirtTarget,
     ops: &'static NestvirtHookOps,
+    detach: DetachFn,
     calls: TargetCalls,
-    /// Dropped after `Drop::drop` detached `ops`.
+    /// Dropped after `Drop::drop` detached `ops`: the vendor module stays
+    /// loaded until then.
     symbol: SymbolRef,
 }
 
 // SAFETY: `Attachment` only holds shared references to immutable data (the
-// exported target and our static ops); detaching from any thread is allowed.
+// exported target and our static ops) and functions any thread may call;
+// detaching from any thread is allowed.
 unsafe impl Send for Attachment {}
 // SAFETY: As above; `&Attachment` only allows reading immutable data.
 unsafe impl Sync for Attachment {}
@@ -128,7 +166,10 @@ unsafe impl Sync for Attachment {}
 impl Attachment {
     /// Finds the loaded hooked vendor module and attaches `ops` to it.
     pub(crate) fn attach(ops: &'static NestvirtHookOps) -> Result<Self> {
-        let Some((symbol, target)) = find_target() else {
+        let Some(symbol) = [Backend::Svm, Backend::Vmx]
+            .into_iter()
+            .find_map(SymbolRef::get)
+        else {
             pr_err!(
                 "no hooked KVM vendor module is loaded: load kvm_amd or kvm_intel \
                  built with nestvirt's hook series first\n"
@@ -136,7 +177,8 @@ impl Attachment {
             return Err(ENODEV);
         };
         // Every early return below drops `symbol`, releasing the module.
-        let backend = symbol.0;
+        let backend = symbol.backend;
+        let target = symbol.target();
 
         if target.abi_version != NESTVIRT_HOOK_ABI_VERSION {
             pr_err!(
@@ -155,9 +197,14 @@ impl Attachment {
             );
             return Err(EPROTO);
         }
-        let (Some(attach), Some(policy_changed), Some(replayed)) =
-            (target.attach, target.policy_changed, target.replayed)
-        else {
+        // All of them before attaching: without `detach`, nestvirt could
+        // not leave safely.
+        let (Some(attach), Some(detach), Some(policy_changed), Some(replayed)) = (
+            target.attach,
+            target.detach,
+            target.policy_changed,
+            target.replayed,
+        ) else {
             pr_err!(
                 "{} lacks a hook ABI {} callback\n",
                 backend.module_name(),
@@ -185,12 +232,10 @@ impl Attachment {
                 .to_str()
                 .unwrap_or("?")
         );
-        // INVARIANT: the symbol reference is held, `ops` is attached; the
-        // calls are the target's, live while the symbol is held, which is
-        // until nestvirt unloads.
+        // INVARIANT: `ops` is attached to the target; the functions are its.
         Ok(Self {
-            target,
             ops,
+            detach,
             calls: TargetCalls {
                 policy_changed,
                 replayed,
@@ -201,56 +246,34 @@ impl Attachment {
 
     /// The vendor module attached to.
     pub(crate) fn backend(&self) -> Backend {
-        self.symbol.0
+        self.symbol.backend
     }
 
     /// The hook ABI version the vendor module was built with.
     pub(crate) fn hook_abi_version(&self) -> u32 {
-        self.target.abi_version
+        self.symbol.target().abi_version
     }
 
-    /// The calls into the vendor module the ioctls make.
+    /// The calls into the vendor module the ioctls make. Kept only where
+    /// [`TargetCalls`]' invariant allows.
     pub(crate) fn calls(&self) -> TargetCalls {
         self.calls
     }
 
     /// The kernel release the vendor module was built from.
     pub(crate) fn kernel_release(&self) -> &CStr {
-        kernel_release(self.target).unwrap_or(c"")
+        kernel_release(self.symbol.target()).unwrap_or(c"")
     }
 }
 
 impl Drop for Attachment {
     fn drop(&mut self) {
-        if let Some(detach) = self.target.detach {
-            // SAFETY: By the type invariant the target is live and `ops` is
-            // attached; `detach` returns once no hook call is in our code.
-            unsafe { detach(self.ops) };
-        }
+        // SAFETY: By the type invariant `detach` is the target's and `ops`
+        // is attached to it; the target is live until `symbol` drops, after
+        // this. `detach` returns once no hook call is in our code.
+        unsafe { (self.detach)(self.ops) };
         pr_info!("detached from {}\n", self.backend().module_name());
     }
-}
-
-/// Takes the exported target of whichever hooked vendor module is loaded.
-fn find_target() -> Option<(SymbolRef, &'static NestvirtTarget)> {
-    [Backend::Svm, Backend::Vmx]
-        .into_iter()
-        .find_map(|backend| {
-            // SAFETY: `symbol()` is a NUL-terminated name; `__symbol_get` returns
-            // null or the address of a GPL export of a live module, and takes a
-            // reference on that module.
-            let ptr = unsafe { bindings::__symbol_get(backend.symbol().as_ptr().cast()) };
-            if ptr.is_null() {
-                return None;
-            }
-            // INVARIANT: the reference was just taken with `__symbol_get`.
-            let symbol = SymbolRef(backend);
-            // SAFETY: A non-null result is the exported `struct nestvirt_target`
-            // (both sides include include/nestvirt/hooks.h, layout asserted in
-            // hooks_abi.rs); it is immutable and lives while we hold the symbol.
-            let target = unsafe { &*ptr.cast::<NestvirtTarget>() };
-            Some((symbol, target))
-        })
 }
 
 fn kernel_release(target: &NestvirtTarget) -> Option<&CStr> {

@@ -6,7 +6,11 @@
 //! included) and only then acts: a rejected call changes nothing.
 
 use crate::{
-    attach::Backend,
+    attach::{
+        Attachment,
+        Backend,
+        TargetCalls, //
+    },
     engine::{
         rule::{
             Mode,
@@ -41,6 +45,7 @@ use kernel::{
     ioctl::_IOC_SIZE,
     miscdevice::{
         MiscDevice,
+        MiscDeviceOptions,
         MiscDeviceRegistration, //
     },
     prelude::*,
@@ -50,22 +55,65 @@ use kernel::{
     },
 };
 
-/// An open `/dev/nestvirt`. It holds no state of its own.
-pub(crate) struct NestvirtFile;
+/// `/dev/nestvirt`, served for an attachment.
+///
+/// The device exists only while nestvirt is attached, by construction: it
+/// is registered once the attachment is made, and deregistered before the
+/// attachment drops, because Rust drops fields in declaration order and
+/// `miscdev` is declared first. The files open on it reach the vendor module
+/// through this attachment ([`NestvirtFile::open`]).
+#[pin_data]
+pub(crate) struct Serving {
+    #[pin]
+    miscdev: MiscDeviceRegistration<NestvirtFile>,
+    attachment: Attachment,
+}
+
+impl Serving {
+    /// Registers `/dev/nestvirt` for `attachment`; on failure, detaches.
+    pub(crate) fn new(attachment: Attachment) -> impl PinInit<Self, Error> {
+        // Initialized in this order (the attachment exists before the
+        // device appears), dropped in declaration order (the device goes
+        // first).
+        try_pin_init!(Self {
+            attachment,
+            miscdev <- MiscDeviceRegistration::register(MiscDeviceOptions {
+                name: c"nestvirt",
+            }),
+        })
+    }
+}
+
+/// An open `/dev/nestvirt`: the calls into the vendor module it serves.
+pub(crate) struct NestvirtFile {
+    calls: TargetCalls,
+}
 
 #[vtable]
 impl MiscDevice for NestvirtFile {
     type Ptr = KBox<Self>;
 
-    fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
-        Ok(KBox::new(NestvirtFile, GFP_KERNEL)?)
+    fn open(_file: &File, misc: &MiscDeviceRegistration<Self>) -> Result<KBox<Self>> {
+        let misc = core::ptr::from_ref(misc).cast_mut();
+        // SAFETY: The only registration of `NestvirtFile`s is the `miscdev`
+        // field of a `Serving` (its fields are private to this module), so
+        // the containing `Serving` is live for as long as `misc` is.
+        let serving = unsafe { &*kernel::container_of!(misc, Serving, miscdev) };
+        // The file keeps the calls: `TargetCalls`' invariant holds, as an
+        // open file holds a reference on nestvirt's module.
+        Ok(KBox::new(
+            NestvirtFile {
+                calls: serving.attachment.calls(),
+            },
+            GFP_KERNEL,
+        )?)
     }
 
-    fn ioctl(_me: &NestvirtFile, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+    fn ioctl(me: &NestvirtFile, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
         let user = UserSlice::new(UserPtr::from_addr(arg), _IOC_SIZE(cmd));
         match cmd {
-            NESTVIRT_GET_INFO => get_info(user),
-            NESTVIRT_SET_MODE => set_mode(user),
+            NESTVIRT_GET_INFO => get_info(me.calls, user),
+            NESTVIRT_SET_MODE => set_mode(me.calls, user),
             NESTVIRT_GET_MODE => get_mode(user),
             NESTVIRT_GET_RULE => get_rule(user),
             _ => Err(ENOTTY),
@@ -129,7 +177,7 @@ impl Catalogue {
 }
 
 /// `NESTVIRT_GET_INFO`: what nestvirt is attached to and what it has seen.
-fn get_info(user: UserSlice) -> Result<isize> {
+fn get_info(calls: TargetCalls, user: UserSlice) -> Result<isize> {
     let mut info = NestvirtInfo::zeroed();
     info.abi_version = NESTVIRT_ABI_VERSION;
     info.mode = crate::default_mode() as u32;
@@ -146,13 +194,11 @@ fn get_info(user: UserSlice) -> Result<isize> {
     info.set_state_entries = Stats::read(&STATS.set_state_entries);
     info.vmcb02_checks = Stats::read(&STATS.vmcb02_checks);
     // Replayed checks count as the checks they stand for.
-    if let Some(attached) = ATTACHED.as_ref() {
-        let replayed = attached.calls.replayed();
-        info.replayed_entries = replayed.entries;
-        info.replayed_vmcb02_checks = replayed.vmcb02_checks;
-        info.nested_entries += replayed.entries;
-        info.vmcb02_checks += replayed.vmcb02_checks;
-    }
+    let replayed = calls.replayed();
+    info.replayed_entries = replayed.entries;
+    info.replayed_vmcb02_checks = replayed.vmcb02_checks;
+    info.nested_entries += replayed.entries;
+    info.vmcb02_checks += replayed.vmcb02_checks;
     user.writer().write(&info)?;
     Ok(0)
 }
@@ -167,7 +213,7 @@ fn may_change_policy() -> bool {
 /// `NESTVIRT_SET_MODE`: the mode of one class, or of all. The modes are
 /// host-wide enforcement policy: CAP_SYS_ADMIN only (`EPERM`), checked
 /// before anything is read, so an unprivileged call learns nothing.
-fn set_mode(user: UserSlice) -> Result<isize> {
+fn set_mode(calls: TargetCalls, user: UserSlice) -> Result<isize> {
     if !may_change_policy() {
         return Err(EPERM);
     }
@@ -182,9 +228,7 @@ fn set_mode(user: UserSlice) -> Result<isize> {
     };
     Catalogue::attached()?.set_mode(class, mode)?;
     // The glue's replayable verdicts were taken under the old modes.
-    if let Some(attached) = ATTACHED.as_ref() {
-        attached.calls.policy_changed();
-    }
+    calls.policy_changed();
     Ok(0)
 }
 

@@ -16,12 +16,8 @@ use engine::{
     vmx::VmxClass,
 };
 use kernel::{
-    miscdevice::{
-        MiscDeviceOptions,
-        MiscDeviceRegistration, //
-    },
     prelude::*,
-    sync::SetOnce,
+    sync::SetOnce, //
 };
 
 mod attach;
@@ -91,34 +87,30 @@ pub(crate) struct AttachInfo {
     pub(crate) hook_abi_version: u32,
     /// NUL-terminated, as in `struct nestvirt_info`.
     pub(crate) kernel_release: [u8; 64],
-    /// The calls into the vendor module the ioctls make.
-    pub(crate) calls: attach::TargetCalls,
 }
 
 /// The attachment of this module instance, for the ioctls.
 pub(crate) static ATTACHED: SetOnce<AttachInfo> = SetOnce::new();
 
-/// The module: attached hooks and the misc device.
+/// The module: `/dev/nestvirt`, served for the attached hooks.
 ///
-/// Fields initialize in order and drop in order: the attachment is made
-/// before `/dev/nestvirt` appears. `/dev/nestvirt` holds a module reference
-/// while open, so the module (and the attachment) outlive every open file.
+/// [`device::Serving`] orders the attachment and the device: the device
+/// appears after attach and is gone before detach. `/dev/nestvirt` holds a
+/// module reference while open, so the module outlives every open file.
 #[pin_data]
 struct NestvirtModule {
     _mode: (),
-    attachment: attach::Attachment,
     #[pin]
-    _miscdev: MiscDeviceRegistration<device::NestvirtFile>,
+    _serving: device::Serving,
 }
 
 impl kernel::InPlaceModule for NestvirtModule {
     fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             _mode: apply_mode_param()?,
-            attachment: attached(attach::Attachment::attach(&hooks::HOOK_OPS)?),
-            _miscdev <- MiscDeviceRegistration::register(MiscDeviceOptions {
-                name: c"nestvirt",
-            }),
+            _serving <- device::Serving::new(attached(attach::Attachment::attach(
+                &hooks::HOOK_OPS
+            )?)),
         })
     }
 }
@@ -146,7 +138,6 @@ fn attached(attachment: attach::Attachment) -> attach::Attachment {
         backend: attachment.backend(),
         hook_abi_version: attachment.hook_abi_version(),
         kernel_release,
-        calls: attachment.calls(),
     });
     // The glue asked whether anything is checked before the backend was
     // known here: ask it to look again (mode=off at load keeps it quiet).

@@ -103,6 +103,15 @@ nestvirt_refuses_foreign_hook_abi() {
 	local rc=$?
 	rmmod nestvirt_fake_target && return $rc
 }
+# A target without detach: nestvirt could attach but never leave safely,
+# so it refuses before attaching, and releases the target (rmmod works).
+nestvirt_refuses_target_without_detach() {
+	insmod "$NV_MODDIR/nestvirt_fake_target_no_detach.ko" || return 1
+	refuses "Protocol error" "kvm_amd lacks a hook ABI [0-9]* callback" \
+		"$NV_MODDIR/nestvirt.ko"
+	local rc=$?
+	rmmod nestvirt_fake_target_no_detach && return $rc
+}
 nestvirt_refuses_bad_mode() {
 	refuses "Invalid parameters" "mode=7 is not off, audit or enforce (or 0, 1, 2)" \
 		"$NV_MODDIR/nestvirt.ko" mode=7 &&
@@ -385,6 +394,7 @@ for suite in $NV_SUITES; do
 		kernel_selftests stock
 		check stock unload unload_kvm_amd
 		check stock nestvirt_refuses_foreign_hook_abi nestvirt_refuses_foreign_hook_abi
+		check stock nestvirt_refuses_target_without_detach nestvirt_refuses_target_without_detach
 		;;
 	attached)
 		# Enforce mode: a valid guest must never be rejected.
