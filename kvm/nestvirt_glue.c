@@ -241,5 +241,13 @@ const struct nestvirt_target NESTVIRT_TARGET = {
 	.policy_changed = nestvirt_policy_changed,
 	.replayed = nestvirt_replayed,
 };
-/* GPL: nestvirt.ko takes it with symbol_get(), which only finds GPL exports. */
-EXPORT_SYMBOL_GPL(NESTVIRT_TARGET);
+/*
+ * GPL: nestvirt.ko takes it with symbol_get(), which only finds GPL exports.
+ * Spelled out: KVM's Makefile allows these two names by name (hook series
+ * patch 0001), as exports meant for a module outside KVM.
+ */
+#if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
+EXPORT_SYMBOL_GPL(nestvirt_svm_target);
+#else
+EXPORT_SYMBOL_GPL(nestvirt_vmx_target);
+#endif

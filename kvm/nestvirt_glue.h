@@ -42,15 +42,10 @@ struct nestvirt_memo {
 };
 
 /*
- * kvm-amd: nestvirt's per-vCPU state, allocated and freed with nested SVM
- * (svm->nested.nestvirt; NULL when allocation failed: the hooks then see
- * no state).
+ * kvm-amd: frees nestvirt's per-vCPU state (svm->nested.nestvirt, which
+ * the first nested entry nestvirt checks allocates) with nested SVM.
  */
-void nestvirt_svm_alloc(struct vcpu_svm *svm);
 void nestvirt_svm_free(struct vcpu_svm *svm);
-
-/* kvm-amd: L1's CPUID changed; recompute what nestvirt reports of it. */
-void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu);
 
 bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
 			  const struct vmcb_ctrl_area_cached *ctl,

@@ -30,6 +30,12 @@ struct nestvirt_svm_state {
 	/* The vmcb02 check of the image above and of these intercepts. */
 	struct nestvirt_memo vmcb02;
 	u32 vmcb02_intercepts[NESTVIRT_SVM_INTERCEPT_WORDS];
+	/*
+	 * What L1 may use (NESTVIRT_SVM_F_*), kept once the vCPU has run:
+	 * KVM then refuses any CPUID change (kvm_set_cpuid()).
+	 */
+	u64 l1_features;
+	bool l1_features_kept;
 };
 
 /* The image nestvirt.ko's engine reads (its VMCB_USED): a struct vmcb's start. */
@@ -47,20 +53,31 @@ static_assert(MAX_INTERCEPT == NESTVIRT_SVM_INTERCEPT_WORDS);
 static unsigned int nestvirt_test_fail_alloc;
 module_param(nestvirt_test_fail_alloc, uint, 0600);
 MODULE_PARM_DESC(nestvirt_test_fail_alloc,
-		 "Test only: fail the next N per-vCPU nestvirt state allocations (nestvirt then fails every nested entry of those vCPUs while any class enforces). Default 0.");
+		 "Test only: fail the next N per-vCPU nestvirt state allocations (nestvirt then fails each nested entry that finds no state while any class enforces). Default 0.");
 
-void nestvirt_svm_alloc(struct vcpu_svm *svm)
+/*
+ * The vCPU's nestvirt state, allocated by the first nested entry nestvirt
+ * checks rather than with the nested state, so that a hooked module that
+ * never had nestvirt attached allocates nothing KVM does not. NULL when the
+ * allocation failed: the entry then reaches nestvirt without state, which
+ * fails it in every enforced class; the next entry tries again. Nested
+ * entries run in process context, where GFP_KERNEL may sleep.
+ */
+static struct nestvirt_svm_state *nestvirt_svm_state(struct vcpu_svm *svm)
 {
-	unsigned int fail = READ_ONCE(nestvirt_test_fail_alloc);
+	unsigned int fail;
 
+	if (likely(svm->nested.nestvirt))
+		return svm->nested.nestvirt;
+	fail = READ_ONCE(nestvirt_test_fail_alloc);
 	if (unlikely(fail)) {
 		WRITE_ONCE(nestvirt_test_fail_alloc, fail - 1);
-		svm->nested.nestvirt = NULL;
-		return;
+		return NULL;
 	}
-	/* Zeroed: no memo holds (gen 0). Without it the hooks see no state. */
+	/* Zeroed: no memo holds (gen 0), no features kept. */
 	svm->nested.nestvirt = kzalloc(sizeof(*svm->nested.nestvirt),
 				       GFP_KERNEL_ACCOUNT);
+	return svm->nested.nestvirt;
 }
 
 void nestvirt_svm_free(struct vcpu_svm *svm)
@@ -161,19 +178,22 @@ static void nestvirt_svm_forget(struct nestvirt_svm_state *img)
  * nestvirt's checks read (the engine's svm::FIELDS_READ, which its tests
  * compare with this function), no other. The masked fields come raw, as L1
  * wrote them: nestvirt checks the reserved bits KVM drops. When a field
- * changed, no memo of the old image holds any more.
+ * changed, the VMRUN check's memo no longer holds, and the vmcb02 check's
+ * only if the field is one that check reads.
  */
 static struct nestvirt_svm_state *
 nestvirt_svm_image(struct vcpu_svm *svm,
 		   const struct vmcb_ctrl_area_cached *ctl,
 		   const struct vmcb_save_area_cached *save)
 {
-	struct nestvirt_svm_state *img = svm->nested.nestvirt;
-	bool changed;
+	struct nestvirt_svm_state *img = nestvirt_svm_state(svm);
+	bool changed = false;
 
 	if (!img)
 		return NULL;
-	changed = nestvirt_svm_fill_vmcb02_fields(img, ctl);
+	/* The vmcb02 check reads these only: they alone void its memo. */
+	if (nestvirt_svm_fill_vmcb02_fields(img, ctl))
+		nestvirt_svm_forget(img);
 	NV_FILL(img->control.iopm_base_pa, ctl->iopm_base_pa);
 	NV_FILL(img->control.msrpm_base_pa, ctl->msrpm_base_pa);
 	NV_FILL(img->control.asid, ctl->asid);
@@ -196,7 +216,7 @@ nestvirt_svm_image(struct vcpu_svm *svm,
 	NV_FILL(img->save.s_cet, save->s_cet);
 	NV_FILL(img->save.g_pat, save->g_pat);
 	if (changed)
-		nestvirt_svm_forget(img);
+		img->vmrun.gen = 0;
 	return img;
 }
 
@@ -262,8 +282,9 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
  * nestvirt laxer than KVM (which still refuses); omitting one KVM accepts
  * would make nestvirt reject a valid L2, so when in doubt, report.
  *
- * Computed when L1's CPUID is set (the EFER and CR4 answers depend only on
- * it), not on every VMRUN.
+ * The EFER and CR4 answers depend only on L1's CPUID: nestvirt_fill_l1()
+ * keeps the result once the CPUID can no longer change, not recomputing it
+ * on every VMRUN.
  */
 static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
 {
@@ -315,16 +336,38 @@ static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
 	return f;
 }
 
-void nestvirt_svm_after_set_cpuid(struct kvm_vcpu *vcpu)
+/*
+ * What L1 may use: kept in the vCPU's state once it has run, when KVM
+ * accepts no other CPUID (kvm_can_set_cpuid_and_feature_msrs(); being in
+ * guest mode is not enough: KVM_SET_NESTED_STATE can leave it again).
+ * Before, as for KVM_SET_NESTED_STATE ahead of the first KVM_RUN,
+ * computed for each entry.
+ */
+static noinline u64 nestvirt_svm_l1_features_slow(struct kvm_vcpu *vcpu,
+						 struct nestvirt_svm_state *img)
 {
-	to_svm(vcpu)->nested.nestvirt_l1_features = nestvirt_svm_features(vcpu);
+	if (!img || vcpu->arch.last_vmentry_cpu == -1)
+		return nestvirt_svm_features(vcpu);
+	img->l1_features = nestvirt_svm_features(vcpu);
+	img->l1_features_kept = true;
+	return img->l1_features;
+}
+
+/* The kept value inline: this runs on every replayed VMRUN. */
+static __always_inline u64 nestvirt_svm_l1_features(struct kvm_vcpu *vcpu)
+{
+	struct nestvirt_svm_state *img = to_svm(vcpu)->nested.nestvirt;
+
+	if (likely(img && img->l1_features_kept))
+		return img->l1_features;
+	return nestvirt_svm_l1_features_slow(vcpu, img);
 }
 
 static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
 
-	l1->svm.features = svm->nested.nestvirt_l1_features;
+	l1->svm.features = nestvirt_svm_l1_features(vcpu);
 	l1->svm.hsave_pa = svm->nested.hsave_msr;
 	l1->svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
 	/*

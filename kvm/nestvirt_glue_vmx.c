@@ -49,34 +49,29 @@ static u64 nestvirt_vmx_efer_allowed(struct kvm_vcpu *vcpu)
 }
 
 /*
- * IA32_DEBUGCTL bits a vmcs12 may load: what vmx_is_valid_debugctl()
- * accepts (it tolerates BTF and LBR, and FREEZE_IN_SMM under a quirk, see
- * nested_vmx_check_guest_state()).
+ * nestvirt's per-vCPU state in kvm-intel (vmx->nested.nestvirt). @model is
+ * the part of the env that follows from L1's CPUID and feature MSRs only,
+ * kept (@model_kept) once the vCPU has run: KVM then refuses any change to
+ * them (kvm_set_cpuid(), do_set_msr() on immutable feature MSRs). @memo is
+ * nestvirt.ko's scratch (struct nestvirt_vmx_l1), opaque here.
  */
-static u64 nestvirt_vmx_debugctl_allowed(struct kvm_vcpu *vcpu)
-{
-	u64 allowed = vmx_get_supported_debugctl(vcpu, false) |
-		      DEBUGCTLMSR_BTF | DEBUGCTLMSR_LBR;
+struct nestvirt_vmx_state {
+	struct nestvirt_vmx_env model;
+	bool model_kept;
+	u64 memo[NESTVIRT_VMX_MEMO_BYTES / sizeof(u64)];
+};
 
-	if (kvm_check_has_quirk(vcpu->kvm, KVM_X86_QUIRK_VMCS12_ALLOW_FREEZE_IN_SMM))
-		allowed |= DEBUGCTLMSR_FREEZE_IN_SMM;
-	return allowed;
-}
+static_assert(NESTVIRT_VMX_MEMO_BYTES % sizeof(u64) == 0);
 
 /*
- * What the checks need beyond @vmcs12, from KVM's model of L1. A check KVM
- * makes against the same model agrees with nestvirt's by construction; a
- * fact nestvirt would have to read from L1's memory (the shadow VMCS
- * header, the virtual-APIC page, the PDPTEs) is not given, and the checks
- * that need it do not run.
+ * The env's fields that depend only on L1's CPUID and feature MSRs (the
+ * VMX capability MSRs, IA32_PERF_CAPABILITIES): everything but the VMCS
+ * pointer, L1's mode and the quirk-dependent DEBUGCTL bit.
  */
-static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
-				  const struct vmcs12 *vmcs12, u32 source,
-				  struct nestvirt_vmx_env *env)
+static void nestvirt_vmx_fill_model(struct kvm_vcpu *vcpu,
+				    struct nestvirt_vmx_env *env)
 {
 	struct vcpu_vmx *vmx = to_vmx(vcpu);
-	bool restored = source == NESTVIRT_ENTRY_SET_STATE ||
-			source == NESTVIRT_ENTRY_RSM;
 	int i;
 
 	memset(env, 0, sizeof(*env));
@@ -85,9 +80,9 @@ static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
 		vmx_get_vmx_msr(&vmx->nested.msrs, MSR_IA32_VMX_BASIC + i,
 				&env->caps[i]);
 	env->efer_allowed = nestvirt_vmx_efer_allowed(vcpu);
-	env->debugctl_allowed = nestvirt_vmx_debugctl_allowed(vcpu);
+	env->debugctl_allowed = vmx_get_supported_debugctl(vcpu, false) |
+				DEBUGCTLMSR_BTF | DEBUGCTLMSR_LBR;
 	env->perf_global_ctrl_allowed = ~vcpu_to_pmu(vcpu)->global_ctrl_rsvd;
-	env->current_vmptr = vmx->nested.current_vmptr;
 	if (guest_cpu_cap_has(vcpu, X86_FEATURE_SHSTK))
 		env->features |= BIT(NESTVIRT_VMX_F_SHSTK);
 	if (guest_cpu_cap_has(vcpu, X86_FEATURE_IBT))
@@ -101,6 +96,39 @@ static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
 	env->maxphyaddr = cpuid_maxphyaddr(vcpu);
 	env->linear_address_bits =
 		guest_cpu_cap_has(vcpu, X86_FEATURE_LA57) ? 57 : 48;
+}
+
+/*
+ * What the checks need beyond @vmcs12, from KVM's model of L1. A check KVM
+ * makes against the same model agrees with nestvirt's by construction; a
+ * fact nestvirt would have to read from L1's memory (the shadow VMCS
+ * header, the virtual-APIC page, the PDPTEs) is not given, and the checks
+ * that need it do not run. The part that follows from L1's CPUID and
+ * feature MSRs comes from @state once kept there (else it is computed for
+ * this entry, as before the vCPU's first run); the rest is read each time.
+ */
+static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
+				  const struct vmcs12 *vmcs12, u32 source,
+				  struct nestvirt_vmx_state *state,
+				  struct nestvirt_vmx_env *env)
+{
+	struct vcpu_vmx *vmx = to_vmx(vcpu);
+	bool restored = source == NESTVIRT_ENTRY_SET_STATE ||
+			source == NESTVIRT_ENTRY_RSM;
+
+	if (likely(state && state->model_kept)) {
+		*env = state->model;
+	} else {
+		nestvirt_vmx_fill_model(vcpu, env);
+		if (state && vcpu->arch.last_vmentry_cpu != -1) {
+			state->model = *env;
+			state->model_kept = true;
+		}
+	}
+	/* A VM-wide quirk, which userspace may change at any time. */
+	if (kvm_check_has_quirk(vcpu->kvm, KVM_X86_QUIRK_VMCS12_ALLOW_FREEZE_IN_SMM))
+		env->debugctl_allowed |= DEBUGCTLMSR_FREEZE_IN_SMM;
+	env->current_vmptr = vmx->nested.current_vmptr;
 	/*
 	 * The host address-space-size check compares the VM-exit control with
 	 * the CPU that executes VMLAUNCH. Restored state was entered by no
@@ -114,24 +142,24 @@ static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
 }
 
 /*
- * The per-vCPU scratch nestvirt.ko keeps its memo of the last vmcs12 in
- * (struct nestvirt_vmx_l1). Allocated on the first check without sleeping,
- * so that no entry path this glue hooks is made to sleep; without it,
- * nestvirt checks in full. Freed with the nested state (free_nested()).
+ * The vCPU's state, allocated on the first check without sleeping, so that
+ * no entry path this glue hooks is made to sleep; without it, nestvirt
+ * computes the env for each entry and checks in full. Freed with the
+ * nested state (free_nested()).
  */
-static void *nestvirt_vmx_memo(struct vcpu_vmx *vmx)
+static struct nestvirt_vmx_state *nestvirt_vmx_state(struct vcpu_vmx *vmx)
 {
-	if (!vmx->nested.nestvirt_memo)
-		vmx->nested.nestvirt_memo =
-			kzalloc(NESTVIRT_VMX_MEMO_BYTES,
+	if (!vmx->nested.nestvirt)
+		vmx->nested.nestvirt =
+			kzalloc(sizeof(*vmx->nested.nestvirt),
 				GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
-	return vmx->nested.nestvirt_memo;
+	return vmx->nested.nestvirt;
 }
 
 void nestvirt_vmx_free(struct vcpu_vmx *vmx)
 {
-	kfree(vmx->nested.nestvirt_memo);
-	vmx->nested.nestvirt_memo = NULL;
+	kfree(vmx->nested.nestvirt);
+	vmx->nested.nestvirt = NULL;
 }
 
 /*
@@ -144,6 +172,7 @@ static bool nestvirt_vmx_check(struct kvm_vcpu *vcpu,
 			       u32 kvm_error, u64 gen,
 			       struct nestvirt_verdict *verdict)
 {
+	struct nestvirt_vmx_state *state = nestvirt_vmx_state(to_vmx(vcpu));
 	struct nestvirt_vmx_env env;
 	struct nestvirt_entry entry = {
 		.state = vmcs12,
@@ -153,10 +182,10 @@ static bool nestvirt_vmx_check(struct kvm_vcpu *vcpu,
 		.kvm_verdict = kvm_error,
 	};
 
-	nestvirt_vmx_fill_env(vcpu, vmcs12, source, &env);
+	nestvirt_vmx_fill_env(vcpu, vmcs12, source, state, &env);
 	entry.l1.vmx.env = &env;
 	entry.l1.vmx.memo_gen = gen;
-	entry.l1.vmx.memo = nestvirt_vmx_memo(to_vmx(vcpu));
+	entry.l1.vmx.memo = state ? state->memo : NULL;
 	return nestvirt_dispatch_verdict(vcpu, &entry, NULL, verdict);
 }
 

@@ -78,6 +78,7 @@ build_all() {
 	local vars
 	vars=$(bash "$here/build.sh") || return 1
 	eval "$vars"
+	"$here/check-kvm-kbuild.sh" "$KBUILD" && "$here/check-detached-footprint.sh" "$KBUILD"
 }
 
 # emulated_host LABEL BOOT-FUNCTION ARGS...: boots an emulated host with

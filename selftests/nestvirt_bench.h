@@ -22,12 +22,17 @@ static inline bool nestvirt_loaded(void)
 	return access("/sys/module/nestvirt", F_OK) == 0;
 }
 
-/* The benchmarks' command line: [-n ITERATIONS] [-r ROUNDS]. */
-static inline void bench_args(int argc, char *argv[], u64 *iterations, int *rounds)
+/*
+ * The benchmarks' command line: [-n ITERATIONS] [-r ROUNDS], and [-k] where
+ * @kvm_only is given: time the vendor module alone, never loading nestvirt
+ * (so that a stock module can be timed the same way).
+ */
+static inline void bench_args(int argc, char *argv[], u64 *iterations, int *rounds,
+			      bool *kvm_only)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:r:")) != -1) {
+	while ((opt = getopt(argc, argv, kvm_only ? "n:r:k" : "n:r:")) != -1) {
 		switch (opt) {
 		case 'n':
 			*iterations = strtoull(optarg, NULL, 0);
@@ -35,8 +40,12 @@ static inline void bench_args(int argc, char *argv[], u64 *iterations, int *roun
 		case 'r':
 			*rounds = atoi(optarg);
 			break;
+		case 'k':
+			*kvm_only = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-n ITERATIONS] [-r ROUNDS]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n ITERATIONS] [-r ROUNDS]%s\n", argv[0],
+				kvm_only ? " [-k]" : "");
 			exit(KSFT_FAIL);
 		}
 	}

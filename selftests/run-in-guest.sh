@@ -187,6 +187,23 @@ nestvirt_selftests() {
 ctl() { "$NV_CTL" "$@"; }
 json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 fresh_nestvirt() { rmmod nestvirt 2>/dev/null; load_nestvirt "$@"; }
+# The hooked kvm-amd without nestvirt against the stock one: the same loop
+# (svm_nestvirt_bench -k), each module loaded in turn; prints both medians
+# and their ratio per workload. Leaves the hooked kvm-amd loaded.
+detached_vs_stock() {
+	local w s h
+	rmmod nestvirt 2>/dev/null
+	unload_kvm_amd && load_stock_kvm_amd || return 1
+	"$NV_TESTS/svm_nestvirt_bench" -k >"$out/logs/bench.kvm-only-stock.log" 2>&1
+	unload_kvm_amd && load_hooked_kvm_amd || return 1
+	"$NV_TESTS/svm_nestvirt_bench" -k >"$out/logs/bench.kvm-only-hooked.log" 2>&1 || return 1
+	for w in steady churn; do
+		s=$(awk -v w=$w '$2 == "kvm-only" && $3 == w { print $5 }' "$out/logs/bench.kvm-only-stock.log")
+		h=$(awk -v w=$w '$2 == "kvm-only" && $3 == w { print $5 }' "$out/logs/bench.kvm-only-hooked.log")
+		[ -n "$s" ] && [ -n "$h" ] || { cat "$out/logs/bench.kvm-only-"*.log; return 1; }
+		awk -v w=$w -v s="$s" -v h="$h" 'BEGIN { printf "detached/stock %s: stock %.6f s, hooked detached %.6f s, ratio %.4f\n", w, s, h, h / s }'
+	done
+}
 ctl_status_counts_demo() {
 	local js
 	fresh_nestvirt mode=audit || return 1
@@ -296,6 +313,23 @@ fail_closed_without_state() {
 	[ "$(ctl --json status | json_field state_missing)" -gt "$n" ] ||
 		{ echo "audit: state_missing did not grow from $n"; return 1; }
 	echo "state_missing after enforce $n, after audit $(ctl --json status | json_field state_missing)"
+}
+# Detached, the hooked kvm-amd allocates no nestvirt state: the first
+# nested entry nestvirt checks does (the test-only allocation knob shows
+# each attempt). A vCPU that ran detached gets its state when nestvirt
+# attaches.
+detached_allocates_nothing() {
+	local knob=/sys/module/kvm_amd/parameters/nestvirt_test_fail_alloc
+	local vmcall=$NV_KSELFTEST/x86/svm_vmcall_test
+	[ -w "$knob" ] || { echo "no $knob"; return 1; }
+	rmmod nestvirt 2>/dev/null
+	echo 1 >"$knob"
+	"$vmcall" >/dev/null || { echo "detached: svm_vmcall_test failed"; return 1; }
+	[ "$(cat "$knob")" = 1 ] || { echo "detached: a nested entry allocated nestvirt state"; return 1; }
+	fresh_nestvirt mode=audit || return 1
+	"$vmcall" >/dev/null || { echo "attached: svm_vmcall_test failed"; return 1; }
+	[ "$(cat "$knob")" = 0 ] || { echo "attached: no nested entry allocated nestvirt state"; return 1; }
+	echo "detached: no allocation attempted; attached: the first entry allocated"
 }
 # The tracepoint: one line per counted failure, the rule ID whole and
 # nothing after it; the ID is a dynamic string in the record (no fixed
@@ -413,6 +447,7 @@ for suite in $NV_SUITES; do
 		grep -q '^kvm_amd ' /proc/modules ||
 			check bench load_hooked_kvm_amd load_hooked_kvm_amd
 		run_test bench svm_nestvirt_bench pass "" "$NV_TESTS/svm_nestvirt_bench"
+		check bench detached_vs_stock detached_vs_stock
 		;;
 	nestvirtctl)
 		# Needs the hooked kvm_amd: loads it when no suite did.
@@ -425,6 +460,7 @@ for suite in $NV_SUITES; do
 		check nestvirtctl trace_rule_failed trace_rule_failed
 		check nestvirtctl off_sees_nothing ctl_off_sees_nothing
 		check nestvirtctl fail_closed_without_state fail_closed_without_state
+		check nestvirtctl detached_allocates_nothing detached_allocates_nothing
 		check nestvirtctl errors ctl_errors
 		rmmod nestvirt 2>/dev/null
 		;;

@@ -35,6 +35,11 @@
  * percent, hence many short rounds, rotated.
  *
  *   svm_nestvirt_bench [-n ITERATIONS] [-r ROUNDS]      (1000, 21)
+ *   svm_nestvirt_bench -k [-n ITERATIONS] [-r ROUNDS]
+ *
+ * -k times the loaded kvm-amd alone (the detached state only, nestvirt
+ * never loaded), so that the runner can compare a stock kvm-amd with a
+ * hooked one that nestvirt is not attached to ("kvm-only ... median").
  *
  * NESTVIRT_KO must name nestvirt.ko (the runner sets it). The runner's
  * separate suite "bench" runs it, outside the default run.
@@ -125,19 +130,54 @@ static void report(enum workload w, double *const t[NR_STATES], int rounds, u64 
 		       (unsigned long)(iterations * rounds));
 }
 
+/*
+ * -k: ROUNDS runs of each workload on the loaded kvm-amd, nestvirt not
+ * loaded; prints each and the medians.
+ */
+static void kvm_only(u64 iterations, int rounds)
+{
+	struct nv_l1 l1;
+	double t[NR_WORKLOADS][rounds];
+
+	TEST_REQUIRE(!nestvirt_loaded());
+	ksft_print_header();
+	ksft_set_plan(1);
+	nv_l1_create(&l1, 0);
+	*(u64 *)addr_gva2hva(l1.vm, (gva_t)&nv_loops) = iterations;
+	nv_l1_cmd(&l1, CMD_LOOP, NULL);
+	for (int r = 0; r < rounds; r++) {
+		for (int w = 0; w < NR_WORKLOADS; w++) {
+			double t0 = now();
+
+			TEST_ASSERT_EQ(nv_l1_cmd(&l1, workload_cmd[w], NULL), SVM_EXIT_VMMCALL);
+			t[w][r] = now() - t0;
+		}
+	}
+	nv_l1_destroy(&l1);
+	for (int w = 0; w < NR_WORKLOADS; w++)
+		ksft_print_msg("kvm-only %s median %.6f s, %.4f us/VMRUN, minimum %.6f s\n",
+			       workload_name[w], median(t[w], rounds),
+			       median(t[w], rounds) * 1e6 / iterations, minimum(t[w], rounds));
+	ksft_test_result_pass("kvm-only bench (%d rounds of %lu VMRUNs, 2 workloads)\n", rounds,
+			      (unsigned long)iterations);
+	ksft_finished();
+}
+
 int main(int argc, char *argv[])
 {
 	u64 iterations = 1000;
 	int rounds = 21;
-	bool was_loaded;
+	bool was_loaded, only_kvm = false;
 	u32 saved[NESTVIRT_SVM_NR_CLASSES];
 	struct nv_l1 l1;
 	double *t[NR_WORKLOADS][NR_STATES];
 	u64 replayed[NR_WORKLOADS][NR_STATES] = {};
 
-	bench_args(argc, argv, &iterations, &rounds);
+	bench_args(argc, argv, &iterations, &rounds, &only_kvm);
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_SVM));
 	TEST_REQUIRE(kvm_cpu_has_npt());
+	if (only_kvm)
+		kvm_only(iterations, rounds);
 	was_loaded = bench_attach(NESTVIRT_BACKEND_SVM);
 	for (u32 c = 0; c < NESTVIRT_SVM_NR_CLASSES; c++)
 		saved[c] = nestvirt_get_mode(c);

@@ -116,7 +116,7 @@ int main(int argc, char *argv[])
 	double *t[NR_WORKLOADS][NR_STATES];
 	gva_t vmx_gva;
 
-	bench_args(argc, argv, &iterations, &rounds);
+	bench_args(argc, argv, &iterations, &rounds, NULL);
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
 	was_loaded = bench_attach(NESTVIRT_BACKEND_VMX);
 
