@@ -44,7 +44,8 @@ MODULE_VERSION(NESTVIRT_VERSION "-nestvirt");
 #endif
 
 /* What L1 sees, for the checks: nestvirt_glue_svm.c / nestvirt_glue_vmx.c. */
-static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1);
+static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
+					     union nestvirt_l1 *l1);
 
 DEFINE_STATIC_KEY_FALSE(nestvirt_hooks_key);
 

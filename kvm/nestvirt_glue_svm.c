@@ -44,6 +44,9 @@ static_assert(offsetof(struct nestvirt_svm_state, vmrun) == NESTVIRT_VMCB12_BYTE
 static_assert(NESTVIRT_VMCB12_BYTES == 1768);
 static_assert(MAX_INTERCEPT == NESTVIRT_SVM_INTERCEPT_WORDS);
 
+static void nestvirt_svm_l1_features(struct kvm_vcpu *vcpu,
+				     struct nestvirt_svm_state *img);
+
 /*
  * Test only: the next N per-vCPU allocations fail as a failed kzalloc()
  * would, so that a test can prove that nestvirt then fails nested entries
@@ -191,6 +194,8 @@ nestvirt_svm_image(struct vcpu_svm *svm,
 
 	if (!img)
 		return NULL;
+	if (unlikely(!img->l1_features_kept))
+		nestvirt_svm_l1_features(&svm->vcpu, img);
 	/* The vmcb02 check reads these only: they alone void its memo. */
 	if (nestvirt_svm_fill_vmcb02_fields(img, ctl))
 		nestvirt_svm_forget(img);
@@ -282,9 +287,9 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
  * nestvirt laxer than KVM (which still refuses); omitting one KVM accepts
  * would make nestvirt reject a valid L2, so when in doubt, report.
  *
- * The EFER and CR4 answers depend only on L1's CPUID: nestvirt_fill_l1()
- * keeps the result once the CPUID can no longer change, not recomputing it
- * on every VMRUN.
+ * The EFER and CR4 answers depend only on L1's CPUID: the result is kept
+ * once the CPUID can no longer change (nestvirt_svm_l1_features()), not
+ * recomputed on every VMRUN.
  */
 static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
 {
@@ -337,37 +342,31 @@ static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
 }
 
 /*
- * What L1 may use: kept in the vCPU's state once it has run, when KVM
- * accepts no other CPUID (kvm_can_set_cpuid_and_feature_msrs(); being in
- * guest mode is not enough: KVM_SET_NESTED_STATE can leave it again).
- * Before, as for KVM_SET_NESTED_STATE ahead of the first KVM_RUN,
- * computed for each entry.
+ * What L1 may use, for the checks of @img: computed by each entry that
+ * lays out the image until the vCPU has run, then kept, as KVM accepts no
+ * other CPUID from then on (kvm_can_set_cpuid_and_feature_msrs(); being
+ * in guest mode is not enough: KVM_SET_NESTED_STATE can leave it again).
+ * Out of line: the replayed entries never get here.
  */
-static noinline u64 nestvirt_svm_l1_features_slow(struct kvm_vcpu *vcpu,
-						 struct nestvirt_svm_state *img)
+static noinline void nestvirt_svm_l1_features(struct kvm_vcpu *vcpu,
+					      struct nestvirt_svm_state *img)
 {
-	if (!img || vcpu->arch.last_vmentry_cpu == -1)
-		return nestvirt_svm_features(vcpu);
 	img->l1_features = nestvirt_svm_features(vcpu);
-	img->l1_features_kept = true;
-	return img->l1_features;
+	img->l1_features_kept = vcpu->arch.last_vmentry_cpu != -1;
 }
 
-/* The kept value inline: this runs on every replayed VMRUN. */
-static __always_inline u64 nestvirt_svm_l1_features(struct kvm_vcpu *vcpu)
-{
-	struct nestvirt_svm_state *img = to_svm(vcpu)->nested.nestvirt;
-
-	if (likely(img && img->l1_features_kept))
-		return img->l1_features;
-	return nestvirt_svm_l1_features_slow(vcpu, img);
-}
-
-static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1)
+static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
+					     union nestvirt_l1 *l1)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
+	struct nestvirt_svm_state *img = svm->nested.nestvirt;
 
-	l1->svm.features = nestvirt_svm_l1_features(vcpu);
+	/*
+	 * Without state there is nothing to check; with it, the entry that
+	 * laid out the image (this VMRUN's, for its vmcb02 check) computed
+	 * the features.
+	 */
+	l1->svm.features = img ? img->l1_features : 0;
 	l1->svm.hsave_pa = svm->nested.hsave_msr;
 	l1->svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
 	/*

@@ -24,7 +24,8 @@
 #include "vmx/vmx.h"
 
 /* The union is per-backend; VMX's env is set by the caller, see below. */
-static void nestvirt_fill_l1(struct kvm_vcpu *vcpu, union nestvirt_l1 *l1)
+static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
+					     union nestvirt_l1 *l1)
 {
 }
 
