@@ -71,45 +71,11 @@ pub(crate) struct NestvirtSvmL1 {
     reserved: [u8; 6],
 }
 
-/// `NESTVIRT_VMX_CAP_MSRS`: IA32_VMX_BASIC (480H) to
-/// IA32_VMX_PROCBASED_CTLS3 (492H).
-pub(crate) const NESTVIRT_VMX_CAP_MSRS: usize = crate::engine::vmx::VmxCaps::MSR_COUNT;
-
-/// `NESTVIRT_VMX_F_*`: bits of [`NestvirtVmxEnv::features`].
-pub(crate) const NESTVIRT_VMX_F_SHSTK: u32 = 0;
-/// `NESTVIRT_VMX_F_IBT`.
-pub(crate) const NESTVIRT_VMX_F_IBT: u32 = 1;
-/// `NESTVIRT_VMX_F_LAM`.
-pub(crate) const NESTVIRT_VMX_F_LAM: u32 = 2;
-/// `NESTVIRT_VMX_F_RTM`.
-pub(crate) const NESTVIRT_VMX_F_RTM: u32 = 3;
-/// `NESTVIRT_VMX_F_SGX`.
-pub(crate) const NESTVIRT_VMX_F_SGX: u32 = 4;
-
-/// `struct nestvirt_vmx_env`: what the VMX checks need beyond vmcs12.
-#[repr(C)]
-pub(crate) struct NestvirtVmxEnv {
-    /// L1's capability MSRs, index = MSR number - 480H.
-    pub(crate) caps: [u64; NESTVIRT_VMX_CAP_MSRS],
-    /// IA32_EFER bits KVM lets L1 set.
-    pub(crate) efer_allowed: u64,
-    /// IA32_DEBUGCTL bits KVM lets L1 set.
-    pub(crate) debugctl_allowed: u64,
-    /// IA32_PERF_GLOBAL_CTRL bits KVM lets L1 set.
-    pub(crate) perf_global_ctrl_allowed: u64,
-    /// L1's current-VMCS pointer.
-    pub(crate) current_vmptr: u64,
-    /// `BIT(NESTVIRT_VMX_F_*)`.
-    pub(crate) features: u32,
-    /// L1's MAXPHYADDR.
-    pub(crate) maxphyaddr: u8,
-    /// 57 with LA57 in L1's CPUID, else 48.
-    pub(crate) linear_address_bits: u8,
-    /// L1's IA32_EFER.LMA at the entry.
-    pub(crate) l1_efer_lma: u8,
-    /// Whether L1 executes the entry in SMM.
-    pub(crate) in_smm: u8,
-}
+/// `struct nestvirt_vmx_env`: what the VMX checks need beyond vmcs12. The
+/// engine's type, laid out as the C struct (asserted below), so that its
+/// caps and context come from the engine's code, the same that reads the
+/// copy a migration container carries.
+pub(crate) type NestvirtVmxEnv = crate::engine::vmx::L1Env;
 
 /// `struct nestvirt_vmx_l1`: what L1 sees, for the VMX checks.
 #[repr(C)]

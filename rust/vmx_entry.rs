@@ -10,11 +10,8 @@ use crate::{
         vmx::{
             check_vmx_entry,
             EntryFailure,
-            L1Features,
             Vmcs12,
-            VmxCaps,
             VmxClass,
-            VmxContext,
             VmxMemo,
             VmxRule,
             EXIT_REASON_INVALID_STATE, //
@@ -24,14 +21,8 @@ use crate::{
     hooks_abi::{
         NestvirtEntry,
         NestvirtVerdict,
-        NestvirtVmxEnv,
         NESTVIRT_VERDICT_FAIL,
-        NESTVIRT_VMX_F_IBT,
-        NESTVIRT_VMX_F_LAM,
-        NESTVIRT_VMX_F_RTM,
-        NESTVIRT_VMX_F_SGX,
-        NESTVIRT_VMX_F_SHSTK, //
-        NESTVIRT_VMX_MEMO_BYTES,
+        NESTVIRT_VMX_MEMO_BYTES, //
     },
     policy::Policy,
     stats::{
@@ -50,40 +41,6 @@ pub(crate) static VMX_POLICY: VmxPolicy = Policy::new();
 /// `VmxClass::ALL`.
 pub(crate) fn class_index(class: VmxClass) -> usize {
     class as usize
-}
-
-/// L1's capability MSRs, from the glue's env (index = MSR - 480H).
-fn caps(env: &NestvirtVmxEnv) -> VmxCaps {
-    VmxCaps::from_msrs(env.caps)
-}
-
-/// The rest of what the entry depends on. Facts only L1's memory holds
-/// (the shadow VMCS header, the virtual TPR, the PDPTEs) are not given:
-/// the checks that need them do not run, KVM makes its own.
-fn context(env: &NestvirtVmxEnv) -> VmxContext {
-    let has = |bit: u32| env.features & (1 << bit) != 0;
-    VmxContext {
-        maxphyaddr: env.maxphyaddr,
-        linear_address_bits: env.linear_address_bits,
-        l1_efer_lma: env.l1_efer_lma != 0,
-        in_smm: env.in_smm != 0,
-        efer_allowed: env.efer_allowed,
-        debugctl_allowed: env.debugctl_allowed,
-        perf_global_ctrl_allowed: env.perf_global_ctrl_allowed,
-        features: L1Features {
-            shstk: has(NESTVIRT_VMX_F_SHSTK),
-            ibt: has(NESTVIRT_VMX_F_IBT),
-            lam: has(NESTVIRT_VMX_F_LAM),
-            rtm: has(NESTVIRT_VMX_F_RTM),
-            sgx: has(NESTVIRT_VMX_F_SGX),
-            // KVM never exposes the EPTP supervisor shadow-stack control.
-            ept_supervisor_shadow_stack: false,
-        },
-        current_vmcs_ptr: env.current_vmptr,
-        link_vmcs_header: None,
-        virtual_tpr: None,
-        guest_pdptes: None,
-    }
 }
 
 /// What nestvirt keeps in the glue's per-vCPU memo scratch: the policy
@@ -152,7 +109,7 @@ pub(crate) fn check(entry: &NestvirtEntry, state: &[u8], verdict: &mut NestvirtV
     if !modes.any_on() {
         return true;
     }
-    let (caps, ctx) = (caps(env), context(env));
+    let (caps, ctx) = (env.caps(), env.context());
     // The memo re-runs only the checks that read a changed field; its
     // outcome is the full check's (the engine's tests prove it).
     let outcome = match memo(entry) {

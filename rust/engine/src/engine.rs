@@ -7,5 +7,6 @@
 //! so every function here returns a verdict and never panics.
 
 pub mod rule;
+pub mod state;
 pub mod svm;
 pub mod vmx;

@@ -130,6 +130,32 @@ impl VmxCaps {
         }
     }
 
+    /// The capability MSRs in MSR order, as [`VmxCaps::from_msrs`] takes
+    /// them.
+    pub const fn to_msrs(&self) -> [u64; Self::MSR_COUNT] {
+        [
+            self.basic,
+            self.pinbased,
+            self.procbased,
+            self.exit,
+            self.entry,
+            self.misc,
+            self.cr0_fixed0,
+            self.cr0_fixed1,
+            self.cr4_fixed0,
+            self.cr4_fixed1,
+            self.vmcs_enum,
+            self.procbased2,
+            self.ept_vpid_cap,
+            self.true_pinbased,
+            self.true_procbased,
+            self.true_exit,
+            self.true_entry,
+            self.vmfunc,
+            self.procbased3,
+        ]
+    }
+
     /// Whether the TRUE control MSRs apply (IA32_VMX_BASIC bit 55).
     pub const fn has_true_controls(&self) -> bool {
         self.basic & basic::TRUE_CTLS != 0

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The catalogue on the nested state a container holds, against the L1 it
+//! records: what `NESTVIRT_SET_STATE` will decide before applying it, and
+//! what `nestvirtctl state validate` decides offline, with the same code
+//! the kernel's hooks run.
+//!
+//! In guest mode the vmcb12 or vmcs12 is checked as KVM_SET_NESTED_STATE
+//! restores it: SVM the control area (the save area there is L1's), VMX
+//! the whole vmcs12 with the host address-space size taken from its own
+//! VM-exit control and no SMM, as the kvm-intel glue does for restored
+//! state. Outside guest mode no L2 state is restored and nothing is
+//! checked beyond the header.
+
+use super::container::{Container, Vendor};
+use super::error::StateError;
+use super::kvm::KvmNestedState;
+use crate::engine::rule::{ClassModes, Outcome};
+use crate::engine::svm::{
+    check_entry, EntryKind, Features, SvmCaps, SvmRule, Vmcb12, VmrunOperand,
+};
+use crate::engine::vmx::{bits::exit, check_vmx_entry, L1Env, Vmcs12, VmxRule};
+
+/// SVM's `l1-caps` payload: the hook ABI's `struct nestvirt_svm_l1`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SvmL1 {
+    /// `NESTVIRT_SVM_F_*` bits L1 may use.
+    pub features: u64,
+    /// L1's VM_HSAVE_PA.
+    pub hsave_pa: u64,
+    /// L1's MAXPHYADDR.
+    pub maxphyaddr: u8,
+    /// L1's CPL.
+    pub cpl: u8,
+}
+
+impl SvmL1 {
+    /// Its size in bytes, as in the hook ABI.
+    pub const BYTES: usize = 24;
+
+    /// Reads the little-endian layout; `None` unless exactly 24 bytes.
+    pub fn from_bytes(b: &[u8]) -> Option<Self> {
+        if b.len() != Self::BYTES {
+            return None;
+        }
+        let word = |at: usize| {
+            let mut v = [0u8; 8];
+            v.copy_from_slice(b.get(at..at + 8).unwrap_or(&[0; 8]));
+            u64::from_le_bytes(v)
+        };
+        Some(Self {
+            features: word(0),
+            hsave_pa: word(8),
+            maxphyaddr: b.get(16).copied().unwrap_or(0),
+            cpl: b.get(17).copied().unwrap_or(0),
+        })
+    }
+
+    /// Writes the little-endian layout.
+    pub fn to_bytes(&self) -> [u8; Self::BYTES] {
+        let mut b = [0u8; Self::BYTES];
+        b[..8].copy_from_slice(&self.features.to_le_bytes());
+        b[8..16].copy_from_slice(&self.hsave_pa.to_le_bytes());
+        b[16] = self.maxphyaddr;
+        b[17] = self.cpl;
+        b
+    }
+
+    /// The capabilities the SVM checks read.
+    pub fn caps(&self) -> SvmCaps {
+        SvmCaps {
+            maxphyaddr: self.maxphyaddr,
+            features: Features(self.features),
+        }
+    }
+}
+
+/// What the catalogue decided on a container's state.
+#[derive(Clone, Copy, Debug)]
+pub enum Checked {
+    /// Not in guest mode: no vmcb12/vmcs12 is restored.
+    NoGuestState,
+    /// The SVM rules on the restored vmcb12 controls.
+    Svm(Outcome<SvmRule>),
+    /// The VMX rules on the restored vmcs12.
+    Vmx(Outcome<VmxRule>),
+}
+
+impl Checked {
+    /// The first failure of an enforced class, by its ID.
+    pub fn enforced_id(&self) -> Option<&'static str> {
+        use crate::engine::rule::Rule;
+        match self {
+            Self::NoGuestState => None,
+            Self::Svm(o) => o.enforced.map(|r| r.info().id),
+            Self::Vmx(o) => o.enforced.map(|r| r.info().id),
+        }
+    }
+}
+
+/// Checks the KVM nested state in `c` (its header, then in guest mode the
+/// vmcb12/vmcs12 with the catalogue under `modes`) against the L1 `c`
+/// records.
+pub fn check_container(c: &Container<'_>, modes: ClassModes) -> Result<Checked, StateError> {
+    let state = KvmNestedState::parse(c.kvm_state, c.vendor)?;
+    if !state.guest_mode() {
+        return Ok(Checked::NoGuestState);
+    }
+    match c.vendor {
+        Vendor::Svm => {
+            let l1 = SvmL1::from_bytes(c.l1_caps).ok_or(StateError::SectionSize)?;
+            let page = state.state_page().ok_or(StateError::KvmSize)?;
+            let vmcb = Vmcb12::view(page).ok_or(StateError::KvmSize)?;
+            // No VMRUN executes on a restore: its operand is not checked.
+            let op = VmrunOperand::default();
+            Ok(Checked::Svm(check_entry(
+                EntryKind::SetState,
+                &op,
+                &vmcb,
+                &l1.caps(),
+                modes,
+            )))
+        }
+        Vendor::Vmx => {
+            let env = L1Env::from_bytes(c.l1_caps).ok_or(StateError::SectionSize)?;
+            let page = state.state_page().ok_or(StateError::KvmSize)?;
+            let bytes: [u8; Vmcs12::SIZE] = page.try_into().map_err(|_| StateError::KvmSize)?;
+            let vmcs = Vmcs12::from_bytes(bytes);
+            let mut ctx = env.context();
+            ctx.l1_efer_lma = vmcs.vm_exit_controls() & exit::HOST_ADDR_SPACE_SIZE != 0;
+            ctx.in_smm = false;
+            Ok(Checked::Vmx(check_vmx_entry(
+                &vmcs,
+                &env.caps(),
+                &ctx,
+                modes,
+            )))
+        }
+    }
+}

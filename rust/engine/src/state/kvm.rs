@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KVM's nested state (`struct kvm_nested_state`, arch/x86/include/uapi/
+//! asm/kvm.h, Linux 7.3): its header, and the checks of it that KVM 7.3.4's
+//! `vmx_set_nested_state()` and `svm_set_nested_state()` make without
+//! looking at the vCPU, so that nestvirt (and nestvirtctl, offline)
+//! refuses what KVM would refuse, before anything is applied. The checks
+//! that depend on the destination vCPU (its EFER, SMM, CPUID, MAXPHYADDR)
+//! are the kernel's.
+
+use super::container::Vendor;
+use super::error::StateError;
+
+/// `sizeof(struct kvm_nested_state)`: the header before the data.
+pub const HEADER_SIZE: usize = 128;
+/// `KVM_STATE_NESTED_VMX_VMCS_SIZE` and `KVM_STATE_NESTED_SVM_VMCB_SIZE`.
+pub const PAGE: usize = 4096;
+/// `KVM_STATE_NESTED_FORMAT_VMX`.
+pub const FORMAT_VMX: u16 = 0;
+/// `KVM_STATE_NESTED_FORMAT_SVM`.
+pub const FORMAT_SVM: u16 = 1;
+/// `KVM_STATE_NESTED_GUEST_MODE`.
+pub const GUEST_MODE: u16 = 0x1;
+/// `KVM_STATE_NESTED_RUN_PENDING`.
+pub const RUN_PENDING: u16 = 0x2;
+/// `KVM_STATE_NESTED_EVMCS`.
+pub const EVMCS: u16 = 0x4;
+/// `KVM_STATE_NESTED_MTF_PENDING`.
+pub const MTF_PENDING: u16 = 0x8;
+/// `KVM_STATE_NESTED_GIF_SET`.
+pub const GIF_SET: u16 = 0x100;
+/// `KVM_STATE_NESTED_SMM_GUEST_MODE`.
+pub const SMM_GUEST_MODE: u16 = 0x1;
+/// `KVM_STATE_NESTED_SMM_VMXON`.
+pub const SMM_VMXON: u16 = 0x2;
+/// `KVM_STATE_VMX_PREEMPTION_TIMER_DEADLINE`.
+pub const VMX_PREEMPTION_TIMER_DEADLINE: u32 = 0x1;
+/// KVM's `INVALID_GPA`.
+pub const INVALID_GPA: u64 = !0;
+
+/// The vendor part of the header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KvmHeader {
+    /// `struct kvm_vmx_nested_state_hdr`.
+    Vmx {
+        /// `vmxon_pa`.
+        vmxon_pa: u64,
+        /// `vmcs12_pa`.
+        vmcs12_pa: u64,
+        /// `smm.flags`.
+        smm_flags: u16,
+        /// `flags`.
+        flags: u32,
+        /// `preemption_timer_deadline`.
+        preemption_timer_deadline: u64,
+    },
+    /// `struct kvm_svm_nested_state_hdr`.
+    Svm {
+        /// `vmcb_pa`.
+        vmcb_pa: u64,
+        /// `gpat`.
+        gpat: u64,
+    },
+}
+
+/// A KVM nested state that passed the vCPU-independent checks.
+#[derive(Clone, Copy, Debug)]
+pub struct KvmNestedState<'a> {
+    /// `flags` (`KVM_STATE_NESTED_*`).
+    pub flags: u16,
+    /// `format`.
+    pub format: u16,
+    /// `size`: the whole blob.
+    pub size: u32,
+    /// The vendor header.
+    pub header: KvmHeader,
+    /// The data after the header: vmcs12 and the shadow vmcs12, or vmcb12,
+    /// as far as present.
+    pub data: &'a [u8],
+}
+
+fn le<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+    let mut v = [0u8; N];
+    if let Some(s) = b.get(at..at + N) {
+        v.copy_from_slice(s);
+    }
+    v
+}
+
+fn page_aligned(pa: u64) -> bool {
+    pa & (PAGE as u64 - 1) == 0
+}
+
+impl<'a> KvmNestedState<'a> {
+    /// Reads `blob` as the nested state of `vendor` and makes the checks
+    /// KVM's `*_set_nested_state()` makes without the vCPU.
+    pub fn parse(blob: &'a [u8], vendor: Vendor) -> Result<Self, StateError> {
+        // "kvm_state.size < sizeof(kvm_state)" is refused.
+        let head = blob.get(..HEADER_SIZE).ok_or(StateError::KvmSize)?;
+        let flags = u16::from_le_bytes(le(head, 0));
+        let format = u16::from_le_bytes(le(head, 2));
+        let size = u32::from_le_bytes(le(head, 4));
+        let want = match vendor {
+            Vendor::Vmx => FORMAT_VMX,
+            Vendor::Svm => FORMAT_SVM,
+        };
+        if format != want {
+            return Err(StateError::KvmFormat);
+        }
+        // KVM reads `size` bytes from the caller's buffer: here they are
+        // the section, no more, no less.
+        if size as usize != blob.len() {
+            return Err(StateError::KvmSize);
+        }
+        // kvm_arch_vcpu_ioctl(KVM_SET_NESTED_STATE), for both vendors.
+        if flags & !(GUEST_MODE | RUN_PENDING | EVMCS | MTF_PENDING | GIF_SET) != 0 {
+            return Err(StateError::KvmFlags);
+        }
+        // "nested_run_pending implies guest_mode."
+        if flags & RUN_PENDING != 0 && flags & GUEST_MODE == 0 {
+            return Err(StateError::KvmFlags);
+        }
+        let data = blob.get(HEADER_SIZE..).unwrap_or(&[]);
+        let state = match vendor {
+            Vendor::Vmx => Self::vmx(head, flags, format, size, data)?,
+            Vendor::Svm => Self::svm(head, flags, format, size, data)?,
+        };
+        Ok(state)
+    }
+
+    fn vmx(
+        head: &[u8],
+        flags: u16,
+        format: u16,
+        size: u32,
+        data: &'a [u8],
+    ) -> Result<Self, StateError> {
+        let vmxon_pa = u64::from_le_bytes(le(head, 8));
+        let vmcs12_pa = u64::from_le_bytes(le(head, 16));
+        let smm_flags = u16::from_le_bytes(le(head, 24));
+        let hdr_flags = u32::from_le_bytes(le(head, 28));
+        let deadline = u64::from_le_bytes(le(head, 32));
+        if vmxon_pa == INVALID_GPA {
+            // Not in VMX operation: nothing else may be set.
+            if smm_flags != 0 || vmcs12_pa != INVALID_GPA || flags & !EVMCS != 0 {
+                return Err(StateError::KvmHeader);
+            }
+        } else if !page_aligned(vmxon_pa) {
+            return Err(StateError::KvmHeader);
+        }
+        if smm_flags & SMM_GUEST_MODE != 0 && flags & GUEST_MODE != 0 {
+            return Err(StateError::KvmFlags);
+        }
+        if smm_flags & !(SMM_GUEST_MODE | SMM_VMXON) != 0
+            || hdr_flags & !VMX_PREEMPTION_TIMER_DEADLINE != 0
+        {
+            return Err(StateError::KvmHeader);
+        }
+        if smm_flags & SMM_GUEST_MODE != 0 && smm_flags & SMM_VMXON == 0 {
+            return Err(StateError::KvmHeader);
+        }
+        if vmxon_pa == INVALID_GPA {
+            // Not in VMX operation: KVM takes nothing more from the blob.
+        } else if (size as usize) < HEADER_SIZE + PAGE {
+            // VMXON without a current VMCS.
+            if flags & (GUEST_MODE | EVMCS) != 0 || vmcs12_pa != INVALID_GPA {
+                return Err(StateError::KvmSize);
+            }
+        } else {
+            if vmcs12_pa != INVALID_GPA && (vmcs12_pa == vmxon_pa || !page_aligned(vmcs12_pa)) {
+                return Err(StateError::KvmHeader);
+            }
+            if vmcs12_pa == INVALID_GPA && flags & EVMCS == 0 {
+                return Err(StateError::KvmHeader);
+            }
+        }
+        Ok(Self {
+            flags,
+            format,
+            size,
+            header: KvmHeader::Vmx {
+                vmxon_pa,
+                vmcs12_pa,
+                smm_flags,
+                flags: hdr_flags,
+                preemption_timer_deadline: deadline,
+            },
+            data,
+        })
+    }
+
+    fn svm(
+        head: &[u8],
+        flags: u16,
+        format: u16,
+        size: u32,
+        data: &'a [u8],
+    ) -> Result<Self, StateError> {
+        let vmcb_pa = u64::from_le_bytes(le(head, 8));
+        let gpat = u64::from_le_bytes(le(head, 16));
+        if flags & !(GUEST_MODE | RUN_PENDING | GIF_SET) != 0 {
+            return Err(StateError::KvmFlags);
+        }
+        if flags & GUEST_MODE != 0 {
+            if !page_aligned(vmcb_pa) {
+                return Err(StateError::KvmHeader);
+            }
+            if (size as usize) < HEADER_SIZE + PAGE {
+                return Err(StateError::KvmSize);
+            }
+        }
+        Ok(Self {
+            flags,
+            format,
+            size,
+            header: KvmHeader::Svm { vmcb_pa, gpat },
+            data,
+        })
+    }
+
+    /// Whether the vCPU was in guest mode (L2 running) when it was saved.
+    pub fn guest_mode(&self) -> bool {
+        self.flags & GUEST_MODE != 0
+    }
+
+    /// The vmcs12 (VMX) or vmcb12 (SVM) page, if the blob has one.
+    pub fn state_page(&self) -> Option<&'a [u8]> {
+        self.data.get(..PAGE)
+    }
+}

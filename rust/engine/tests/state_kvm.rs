@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KVM's nested state: the checks KVM 7.3.4 makes on KVM_SET_NESTED_STATE
+//! without the vCPU (kvm_arch_vcpu_ioctl(), vmx_set_nested_state(),
+//! svm_set_nested_state()), each with a blob it refuses and the neighbour
+//! it accepts.
+
+use nestvirt_engine::state::kvm::*;
+use nestvirt_engine::state::{KvmHeader, KvmNestedState, StateError, Vendor};
+
+struct Vmx {
+    flags: u16,
+    vmxon_pa: u64,
+    vmcs12_pa: u64,
+    smm_flags: u16,
+    hdr_flags: u32,
+    pages: usize,
+}
+
+impl Vmx {
+    /// L2 running: VMXON, a current VMCS, guest mode, vmcs12 and shadow.
+    fn guest_mode() -> Self {
+        Self {
+            flags: GUEST_MODE,
+            vmxon_pa: 0x1000,
+            vmcs12_pa: 0x2000,
+            smm_flags: 0,
+            hdr_flags: 0,
+            pages: 2,
+        }
+    }
+
+    /// Not in VMX operation.
+    fn off() -> Self {
+        Self {
+            flags: 0,
+            vmxon_pa: INVALID_GPA,
+            vmcs12_pa: INVALID_GPA,
+            smm_flags: 0,
+            hdr_flags: 0,
+            pages: 0,
+        }
+    }
+
+    fn blob(&self) -> Vec<u8> {
+        let mut b = vec![0u8; HEADER_SIZE + self.pages * PAGE];
+        let n = b.len() as u32;
+        b[0..2].copy_from_slice(&self.flags.to_le_bytes());
+        b[2..4].copy_from_slice(&FORMAT_VMX.to_le_bytes());
+        b[4..8].copy_from_slice(&n.to_le_bytes());
+        b[8..16].copy_from_slice(&self.vmxon_pa.to_le_bytes());
+        b[16..24].copy_from_slice(&self.vmcs12_pa.to_le_bytes());
+        b[24..26].copy_from_slice(&self.smm_flags.to_le_bytes());
+        b[28..32].copy_from_slice(&self.hdr_flags.to_le_bytes());
+        b
+    }
+
+    fn parse(&self) -> Result<(), StateError> {
+        KvmNestedState::parse(&self.blob(), Vendor::Vmx).map(|_| ())
+    }
+}
+
+fn svm(flags: u16, vmcb_pa: u64, pages: usize) -> Vec<u8> {
+    let mut b = vec![0u8; HEADER_SIZE + pages * PAGE];
+    let n = b.len() as u32;
+    b[0..2].copy_from_slice(&flags.to_le_bytes());
+    b[2..4].copy_from_slice(&FORMAT_SVM.to_le_bytes());
+    b[4..8].copy_from_slice(&n.to_le_bytes());
+    b[8..16].copy_from_slice(&vmcb_pa.to_le_bytes());
+    b
+}
+
+#[test]
+fn valid_vmx_states() {
+    assert_eq!(Vmx::guest_mode().parse(), Ok(()));
+    assert_eq!(Vmx::off().parse(), Ok(()));
+    // VMXON without a current VMCS: the header alone.
+    assert_eq!(
+        Vmx {
+            flags: 0,
+            vmcs12_pa: INVALID_GPA,
+            pages: 0,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
+    // Outside VMX operation KVM still takes EVMCS (backwards compatibility).
+    assert_eq!(
+        Vmx {
+            flags: EVMCS,
+            ..Vmx::off()
+        }
+        .parse(),
+        Ok(())
+    );
+    // GIF_SET passes KVM's generic mask, and VMX ignores it.
+    assert_eq!(
+        Vmx {
+            flags: GUEST_MODE | GIF_SET,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
+    // MTF pending outside guest mode is ignored by KVM, not refused.
+    assert_eq!(
+        Vmx {
+            flags: MTF_PENDING,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
+    // A pending run in guest mode; SMM with VMXON; the deadline flag.
+    assert_eq!(
+        Vmx {
+            flags: GUEST_MODE | RUN_PENDING,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
+    assert_eq!(
+        Vmx {
+            flags: 0,
+            smm_flags: SMM_VMXON | SMM_GUEST_MODE,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
+    assert_eq!(
+        Vmx {
+            hdr_flags: VMX_PREEMPTION_TIMER_DEADLINE,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
+    // eVMCS instead of a vmcs12 address.
+    assert_eq!(
+        Vmx {
+            flags: GUEST_MODE | EVMCS,
+            vmcs12_pa: INVALID_GPA,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
+    let b = Vmx::guest_mode().blob();
+    let s = KvmNestedState::parse(&b, Vendor::Vmx).unwrap();
+    assert!(s.guest_mode());
+    assert_eq!(s.state_page().map(<[u8]>::len), Some(PAGE));
+    assert!(matches!(
+        s.header,
+        KvmHeader::Vmx {
+            vmxon_pa: 0x1000,
+            vmcs12_pa: 0x2000,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn each_vmx_refusal() {
+    let g = Vmx::guest_mode;
+    let cases: &[(&str, Vmx, StateError)] = &[
+        (
+            "unknown flag",
+            Vmx {
+                flags: GUEST_MODE | 0x10,
+                ..g()
+            },
+            StateError::KvmFlags,
+        ),
+        (
+            "run pending outside guest mode",
+            Vmx {
+                flags: RUN_PENDING,
+                ..g()
+            },
+            StateError::KvmFlags,
+        ),
+        (
+            "no VMXON but SMM flags",
+            Vmx {
+                smm_flags: SMM_VMXON,
+                ..Vmx::off()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "no VMXON but a vmcs12",
+            Vmx {
+                vmcs12_pa: 0x2000,
+                ..Vmx::off()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "no VMXON but guest mode",
+            Vmx {
+                flags: GUEST_MODE,
+                ..Vmx::off()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "VMXON region not page aligned",
+            Vmx {
+                vmxon_pa: 0x1008,
+                ..g()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "SMM guest mode and guest mode",
+            Vmx {
+                smm_flags: SMM_VMXON | SMM_GUEST_MODE,
+                ..g()
+            },
+            StateError::KvmFlags,
+        ),
+        (
+            "unknown SMM flag",
+            Vmx {
+                flags: 0,
+                smm_flags: 0x4,
+                ..g()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "unknown VMX header flag",
+            Vmx {
+                hdr_flags: 0x2,
+                ..g()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "SMM guest mode without SMM VMXON",
+            Vmx {
+                flags: 0,
+                smm_flags: SMM_GUEST_MODE,
+                ..g()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "guest mode without a vmcs12 page",
+            Vmx { pages: 0, ..g() },
+            StateError::KvmSize,
+        ),
+        (
+            "a vmcs12 address without its page",
+            Vmx {
+                flags: 0,
+                pages: 0,
+                ..g()
+            },
+            StateError::KvmSize,
+        ),
+        (
+            "vmcs12 at the VMXON region",
+            Vmx {
+                vmcs12_pa: 0x1000,
+                ..g()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "vmcs12 not page aligned",
+            Vmx {
+                vmcs12_pa: 0x2010,
+                ..g()
+            },
+            StateError::KvmHeader,
+        ),
+        (
+            "vmcs12 page without an address or eVMCS",
+            Vmx {
+                vmcs12_pa: INVALID_GPA,
+                ..g()
+            },
+            StateError::KvmHeader,
+        ),
+    ];
+    for (what, v, want) in cases {
+        assert_eq!(v.parse(), Err(*want), "{what}");
+    }
+}
+
+#[test]
+fn sizes_and_formats() {
+    let b = Vmx::guest_mode().blob();
+    assert_eq!(
+        KvmNestedState::parse(&b[..HEADER_SIZE - 1], Vendor::Vmx).unwrap_err(),
+        StateError::KvmSize
+    );
+    // The size field must be the bytes given.
+    assert_eq!(
+        KvmNestedState::parse(&b[..b.len() - 1], Vendor::Vmx).unwrap_err(),
+        StateError::KvmSize
+    );
+    // The other vendor's format.
+    assert_eq!(
+        KvmNestedState::parse(&b, Vendor::Svm).unwrap_err(),
+        StateError::KvmFormat
+    );
+    let s = svm(GUEST_MODE, 0x3000, 1);
+    assert_eq!(
+        KvmNestedState::parse(&s, Vendor::Vmx).unwrap_err(),
+        StateError::KvmFormat
+    );
+}
+
+#[test]
+fn svm_states() {
+    let ok = |b: Vec<u8>| KvmNestedState::parse(&b, Vendor::Svm).map(|_| ());
+    assert_eq!(ok(svm(GUEST_MODE | GIF_SET, 0x3000, 1)), Ok(()));
+    assert_eq!(ok(svm(GUEST_MODE | RUN_PENDING, 0x3000, 1)), Ok(()));
+    // Outside guest mode neither the address nor the page matter.
+    assert_eq!(ok(svm(GIF_SET, 0x3008, 0)), Ok(()));
+    assert_eq!(ok(svm(0, 0, 1)), Ok(()));
+    assert_eq!(
+        ok(svm(GUEST_MODE | EVMCS, 0x3000, 1)),
+        Err(StateError::KvmFlags)
+    );
+    assert_eq!(
+        ok(svm(GUEST_MODE | MTF_PENDING, 0x3000, 1)),
+        Err(StateError::KvmFlags)
+    );
+    assert_eq!(ok(svm(RUN_PENDING, 0x3000, 1)), Err(StateError::KvmFlags));
+    assert_eq!(ok(svm(GUEST_MODE, 0x3008, 1)), Err(StateError::KvmHeader));
+    assert_eq!(ok(svm(GUEST_MODE, 0x3000, 0)), Err(StateError::KvmSize));
+}
