@@ -35,7 +35,7 @@ pub struct Cli {
     )]
     pub device: PathBuf,
 
-    /// Print JSON instead of text (status, rules, mode, watch).
+    /// Print JSON instead of text (status, rules, mode, watch, state).
     #[arg(long, global = true)]
     pub json: bool,
 
@@ -72,6 +72,13 @@ pub enum Command {
         #[arg(value_name = "WORDS", num_args = 0..=2)]
         words: Vec<String>,
     },
+    /// Read migration state files offline: a nestvirt state container or a
+    /// raw KVM nested-state blob (KVM_GET_NESTED_STATE's bytes, as QEMU
+    /// saves them). Needs no device.
+    State {
+        #[command(subcommand)]
+        action: StateAction,
+    },
     /// Print the deltas of the counters every interval, like kvm_stat.
     Watch {
         /// Seconds between two samples (fractions allowed).
@@ -80,6 +87,33 @@ pub enum Command {
         /// Stop after N intervals (default: run until killed).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         count: Option<u64>,
+    },
+}
+
+/// What `state` does.
+#[derive(Debug, Subcommand)]
+pub enum StateAction {
+    /// Print what the file holds: its sections, KVM's header, the L1 it was
+    /// checked against, the class modes.
+    Dump {
+        /// The state file.
+        file: PathBuf,
+    },
+    /// Check the file as nestvirt's restore does: the container, KVM's
+    /// header checks, then in guest mode the whole rule catalogue (every
+    /// class enforced) on the L2 state against the L1 the container
+    /// records. Exit 8 with the refusing ID when it fails.
+    Validate {
+        /// The state file.
+        file: PathBuf,
+    },
+    /// Compare two state files field by field (KVM's header, the vmcb12 or
+    /// vmcs12 fields, the L1 record, the class modes).
+    Diff {
+        /// The first file.
+        a: PathBuf,
+        /// The second file.
+        b: PathBuf,
     },
 }
 

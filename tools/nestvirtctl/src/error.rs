@@ -27,6 +27,8 @@ pub enum Exit {
     NotSupported = 6,
     /// Not a nestvirt device (`ENOTTY`), or another ABI version.
     NotNestvirt = 7,
+    /// A state file is refused (`state validate`), or is not one.
+    StateRefused = 8,
 }
 
 impl Exit {
@@ -38,7 +40,7 @@ impl Exit {
 
 /// Every exit code with its meaning, as `--help`, the man page and the
 /// documentation list them.
-pub const EXIT_CODES: [(Exit, &str); 8] = [
+pub const EXIT_CODES: [(Exit, &str); 9] = [
     (Exit::Ok, "success"),
     (Exit::Other, "other error"),
     (
@@ -61,6 +63,10 @@ pub const EXIT_CODES: [(Exit, &str); 8] = [
     (
         Exit::NotNestvirt,
         "not a nestvirt device (ENOTTY), or another nestvirt ABI version",
+    ),
+    (
+        Exit::StateRefused,
+        "a state file is refused (state validate prints the STATE-* or rule ID), or is no state file",
     ),
 ];
 

@@ -16,10 +16,11 @@ pub mod device;
 pub mod error;
 pub mod model;
 pub mod report;
+pub mod state;
 pub mod uapi;
 pub mod watch;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, StateAction};
 use crate::device::{read_info, read_rules, Device, Nestvirt};
 use crate::error::{errno_failure, output_failure, usage, Exit, Failure, Op};
 use crate::model::{names, parse_mode_words, Backend, ClassArg, ModeRequest};
@@ -32,6 +33,9 @@ use std::time::Duration;
 
 /// Runs the command line `cli` on the device it names, printing to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    if let Command::State { action } = &cli.command {
+        return state_command(action, cli.json, out);
+    }
     let write = matches!(&cli.command, Command::Mode { words } if !words.is_empty());
     let mut dev = Device::open(&cli.device, write)?;
     let interval = match &cli.command {
@@ -58,6 +62,101 @@ pub fn run_command(
             mode(dev, &info, &request, cli.json, out)
         }
         Command::Watch { count, .. } => watch(dev, *count, cli.json, ticker, out),
+        Command::State { action } => state_command(action, cli.json, out),
+    }
+}
+
+/// Reads a state file whole.
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
+        Failure::new(
+            Exit::Other,
+            format!("cannot read {}: {e}", path.display()),
+            "give a nestvirt state container or a KVM_GET_NESTED_STATE blob",
+        )
+    })
+}
+
+/// The failure of a file that is no state file, or is refused.
+fn refused(path: &std::path::Path, r: &state::Refusal) -> Failure {
+    Failure::new(
+        Exit::StateRefused,
+        format!("{}: refused: {} ({})", path.display(), r.id, r.what),
+        "see Documentation/nestvirt/state-format.rst and rules.rst for the ID",
+    )
+}
+
+/// `nestvirtctl state ...`: offline, no device.
+fn state_command(action: &StateAction, as_json: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    match action {
+        StateAction::Dump { file } => {
+            let bytes = read_file(file)?;
+            let f = state::read(&bytes).map_err(|r| refused(file, &r))?;
+            let v = state::dump(&f);
+            let text = if as_json {
+                format!("{v:#}\n")
+            } else {
+                state::text(&v)
+            };
+            emit(out, &text)
+        }
+        StateAction::Validate { file } => {
+            let bytes = read_file(file)?;
+            let f = state::read(&bytes).map_err(|r| refused(file, &r))?;
+            let v = state::validate(&f);
+            let text = if as_json {
+                format!(
+                    "{:#}\n",
+                    serde_json::json!({
+                        "valid": v.refused.is_none(),
+                        "refused": v.refused.as_ref().map(|r| &r.id),
+                        "failing_rules": v.failing_rules,
+                        "checked": v.checked,
+                    })
+                )
+            } else {
+                let mut t = format!(
+                    "{}: {}\nchecked: {}\n",
+                    file.display(),
+                    if v.refused.is_none() {
+                        "valid"
+                    } else {
+                        "refused"
+                    },
+                    v.checked
+                );
+                for id in &v.failing_rules {
+                    t.push_str(&format!("failing rule: {id}\n"));
+                }
+                t
+            };
+            emit(out, &text)?;
+            match &v.refused {
+                Some(r) => Err(refused(file, r)),
+                None => Ok(()),
+            }
+        }
+        StateAction::Diff { a, b } => {
+            let (ba, bb) = (read_file(a)?, read_file(b)?);
+            let fa = state::read(&ba).map_err(|r| refused(a, &r))?;
+            let fb = state::read(&bb).map_err(|r| refused(b, &r))?;
+            let d = state::diff(&fa, &fb);
+            let text = if as_json {
+                format!(
+                    "{:#}\n",
+                    d.iter()
+                        .map(|x| serde_json::json!({ "field": x.field, "a": x.a, "b": x.b }))
+                        .collect::<serde_json::Value>()
+                )
+            } else if d.is_empty() {
+                "no difference\n".to_string()
+            } else {
+                d.iter()
+                    .map(|x| format!("{}: {} -> {}\n", x.field, x.a, x.b))
+                    .collect()
+            };
+            emit(out, &text)
+        }
     }
 }
 

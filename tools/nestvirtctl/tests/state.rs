@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `nestvirtctl state`, run as a user would on state files: containers the
+//! engine writes, raw KVM blobs, corrupted and refused ones. No device.
+
+use nestvirt_engine::state::{encode, NewSection, SectionType, SvmL1, Vendor};
+use nestvirt_engine::svm::{sample, Vmcb12};
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn nestvirtctl(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nestvirtctl"))
+        .args(args)
+        .env_remove("NESTVIRT_DEVICE")
+        .output()
+        .expect("run nestvirtctl")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// KVM's SVM nested state in guest mode holding `vmcb`.
+fn kvm_svm(vmcb: &Vmcb12) -> Vec<u8> {
+    let mut b = vec![0u8; 128 + 4096];
+    b[0..2].copy_from_slice(&0x101u16.to_le_bytes());
+    b[2..4].copy_from_slice(&1u16.to_le_bytes());
+    b[4..8].copy_from_slice(&(128u32 + 4096).to_le_bytes());
+    b[8..16].copy_from_slice(&0x10_2000u64.to_le_bytes());
+    let mut page = [0u8; 4096];
+    vmcb.write_page(&mut page);
+    b[128..].copy_from_slice(&page);
+    b
+}
+
+fn container(vmcb: &Vmcb12) -> Vec<u8> {
+    let caps = sample::caps();
+    let l1 = SvmL1 {
+        features: caps.features.0,
+        hsave_pa: 0x5000,
+        maxphyaddr: caps.maxphyaddr,
+        cpl: 0,
+    };
+    let kvm = kvm_svm(vmcb);
+    let l1 = l1.to_bytes();
+    let mut out = vec![0u8; 65536];
+    let n = encode(
+        &mut out,
+        Vendor::Svm,
+        &[
+            NewSection::of(SectionType::KvmNestedState, &kvm),
+            NewSection::of(SectionType::L1Caps, &l1),
+        ],
+    )
+    .unwrap();
+    out.truncate(n);
+    out
+}
+
+/// Writes `bytes` to a file of the test's own and returns its path.
+fn file(name: &str, bytes: &[u8]) -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("state-files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn a_valid_container_validates_and_dumps() {
+    let p = file("valid", &container(&sample::vmcb12()));
+    let out = nestvirtctl(&["state", "validate", &p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout)
+        .contains("valid\nchecked: container, KVM's header checks and the catalogue"));
+    let out = nestvirtctl(&["--json", "state", "dump", &p]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "container");
+    assert_eq!(v["vendor"], "svm");
+    assert_eq!(
+        v["kvm_nested_state"]["flag_names"],
+        serde_json::json!(["guest-mode", "gif-set"])
+    );
+    assert_eq!(v["kvm_nested_state"]["header"]["vmcb_pa"], 0x10_2000);
+    assert_eq!(v["sections"].as_array().unwrap().len(), 2);
+    assert_eq!(v["l1"]["hsave_pa"], 0x5000);
+}
+
+#[test]
+fn a_failing_l2_state_is_refused_with_its_rule() {
+    let mut vmcb = sample::vmcb12();
+    vmcb.set_asid(0);
+    let p = file("asid0", &container(&vmcb));
+    let out = nestvirtctl(&["state", "validate", &p]);
+    assert_eq!(out.status.code(), Some(8));
+    assert!(text(&out.stdout).contains("failing rule: SVM-CTL-ASID-ZERO"));
+    assert!(text(&out.stderr).contains("refused: SVM-CTL-ASID-ZERO"));
+    let out = nestvirtctl(&["--json", "state", "validate", &p]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["refused"], "SVM-CTL-ASID-ZERO");
+}
+
+#[test]
+fn a_corrupted_container_is_refused_with_its_state_id() {
+    let mut b = container(&sample::vmcb12());
+    b[100] ^= 1;
+    let p = file("corrupt", &b);
+    let out = nestvirtctl(&["state", "validate", &p]);
+    assert_eq!(out.status.code(), Some(8));
+    assert!(
+        text(&out.stderr).contains("STATE-CHECKSUM"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = nestvirtctl(&["state", "dump", &p]);
+    assert_eq!(out.status.code(), Some(8));
+}
+
+#[test]
+fn a_raw_kvm_blob_is_read_without_the_catalogue() {
+    let p = file("raw", &kvm_svm(&sample::vmcb12()));
+    let out = nestvirtctl(&["state", "validate", &p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("no catalogue"));
+    let out = nestvirtctl(&["state", "dump", &p]);
+    assert!(text(&out.stdout).contains("kind: raw KVM nested state"));
+    // A raw blob whose header KVM would refuse.
+    let mut bad = kvm_svm(&sample::vmcb12());
+    bad[8] = 8; // vmcb_pa not page aligned
+    let p = file("raw-bad", &bad);
+    let out = nestvirtctl(&["state", "validate", &p]);
+    assert_eq!(out.status.code(), Some(8));
+    assert!(text(&out.stderr).contains("STATE-KVM-HEADER"));
+}
+
+#[test]
+fn diff_names_the_changed_fields() {
+    let a = file("diff-a", &container(&sample::vmcb12()));
+    let mut vmcb = sample::vmcb12();
+    vmcb.set_asid(7);
+    let b = file("diff-b", &container(&vmcb));
+    let out = nestvirtctl(&["state", "diff", &a, &b]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stdout),
+        "vmcb12.control.asid: 00000001 -> 00000007\n"
+    );
+    let out = nestvirtctl(&["state", "diff", &a, &a]);
+    assert_eq!(text(&out.stdout), "no difference\n");
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_refusal() {
+    let out = nestvirtctl(&["state", "dump", "/nonexistent/state"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot read /nonexistent/state"));
+}
