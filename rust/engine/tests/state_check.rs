@@ -54,13 +54,7 @@ fn svm_container(vmcb: &nestvirt_engine::svm::Vmcb12, flags: u16) -> Vec<u8> {
     let mut page = [0u8; 4096];
     vmcb.write_page(&mut page);
     let kvm = kvm_blob(1, flags, &[(8, 0x10_2000)], Some(&page), 1);
-    let caps = sample::caps();
-    let l1 = SvmL1 {
-        features: caps.features.0,
-        hsave_pa: 0x5000,
-        maxphyaddr: caps.maxphyaddr,
-        cpl: 0,
-    };
+    let l1 = SvmL1::new(sample::caps(), 0x5000, 0);
     container(Vendor::Svm, &kvm, &l1.to_bytes())
 }
 

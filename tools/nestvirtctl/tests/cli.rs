@@ -2,19 +2,10 @@
 
 //! The built binaries, run as a user would, without a nestvirt device.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn nestvirtctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nestvirtctl"))
-        .args(args)
-        .env_remove("NESTVIRT_DEVICE")
-        .output()
-        .expect("run nestvirtctl")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{nestvirtctl, text};
 
 #[test]
 fn help_lists_the_commands_options_and_exit_codes() {

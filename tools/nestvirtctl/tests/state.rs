@@ -6,19 +6,9 @@
 use nestvirt_engine::state::{encode, NewSection, SectionType, SvmL1, Vendor};
 use nestvirt_engine::svm::{sample, Vmcb12};
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn nestvirtctl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nestvirtctl"))
-        .args(args)
-        .env_remove("NESTVIRT_DEVICE")
-        .output()
-        .expect("run nestvirtctl")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod common;
+use common::{nestvirtctl, text};
 
 /// KVM's SVM nested state in guest mode holding `vmcb`.
 fn kvm_svm(vmcb: &Vmcb12) -> Vec<u8> {
@@ -34,13 +24,7 @@ fn kvm_svm(vmcb: &Vmcb12) -> Vec<u8> {
 }
 
 fn container(vmcb: &Vmcb12) -> Vec<u8> {
-    let caps = sample::caps();
-    let l1 = SvmL1 {
-        features: caps.features.0,
-        hsave_pa: 0x5000,
-        maxphyaddr: caps.maxphyaddr,
-        cpl: 0,
-    };
+    let l1 = SvmL1::new(sample::caps(), 0x5000, 0);
     let kvm = kvm_svm(vmcb);
     let l1 = l1.to_bytes();
     let mut out = vec![0u8; 65536];

@@ -15,6 +15,7 @@
 use super::container::{Container, Vendor};
 use super::error::StateError;
 use super::kvm::KvmNestedState;
+use crate::engine::bytes::le_u64;
 use crate::engine::rule::{ClassModes, Outcome};
 use crate::engine::svm::{
     check_entry, EntryKind, Features, SvmCaps, SvmRule, Vmcb12, VmrunOperand,
@@ -38,19 +39,21 @@ impl SvmL1 {
     /// Its size in bytes, as in the hook ABI.
     pub const BYTES: usize = 24;
 
+    /// What a vCPU with `caps`, VM_HSAVE_PA `hsave_pa` and CPL `cpl` has.
+    pub fn new(caps: SvmCaps, hsave_pa: u64, cpl: u8) -> Self {
+        Self {
+            features: caps.features.0,
+            hsave_pa,
+            maxphyaddr: caps.maxphyaddr,
+            cpl,
+        }
+    }
+
     /// Reads the little-endian layout; `None` unless exactly 24 bytes.
     pub fn from_bytes(b: &[u8]) -> Option<Self> {
-        if b.len() != Self::BYTES {
-            return None;
-        }
-        let word = |at: usize| {
-            let mut v = [0u8; 8];
-            v.copy_from_slice(b.get(at..at + 8).unwrap_or(&[0; 8]));
-            u64::from_le_bytes(v)
-        };
-        Some(Self {
-            features: word(0),
-            hsave_pa: word(8),
+        (b.len() == Self::BYTES).then(|| Self {
+            features: le_u64(b, 0),
+            hsave_pa: le_u64(b, 8),
             maxphyaddr: b.get(16).copied().unwrap_or(0),
             cpl: b.get(17).copied().unwrap_or(0),
         })

@@ -26,6 +26,7 @@
 //! ```
 
 use super::error::StateError;
+use crate::engine::bytes::{le_u16 as u16_at, le_u32 as u32_at, le_u64 as u64_at};
 
 /// The container's first bytes.
 pub const MAGIC: [u8; 8] = *b"NESTVIRT";
@@ -162,30 +163,6 @@ pub struct Container<'a> {
     pub crc32c: u32,
     bytes: &'a [u8],
     section_count: u32,
-}
-
-fn u16_at(b: &[u8], at: usize) -> u16 {
-    let mut v = [0u8; 2];
-    if let Some(s) = b.get(at..at + 2) {
-        v.copy_from_slice(s);
-    }
-    u16::from_le_bytes(v)
-}
-
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    let mut v = [0u8; 4];
-    if let Some(s) = b.get(at..at + 4) {
-        v.copy_from_slice(s);
-    }
-    u32::from_le_bytes(v)
-}
-
-fn u64_at(b: &[u8], at: usize) -> u64 {
-    let mut v = [0u8; 8];
-    if let Some(s) = b.get(at..at + 8) {
-        v.copy_from_slice(s);
-    }
-    u64::from_le_bytes(v)
 }
 
 const fn padded(len: usize) -> usize {

@@ -10,6 +10,7 @@
 
 use super::container::Vendor;
 use super::error::StateError;
+use crate::engine::bytes::{le_u16, le_u32, le_u64};
 
 /// `sizeof(struct kvm_nested_state)`: the header before the data.
 pub const HEADER_SIZE: usize = 128;
@@ -79,14 +80,6 @@ pub struct KvmNestedState<'a> {
     pub data: &'a [u8],
 }
 
-fn le<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
-    let mut v = [0u8; N];
-    if let Some(s) = b.get(at..at + N) {
-        v.copy_from_slice(s);
-    }
-    v
-}
-
 fn page_aligned(pa: u64) -> bool {
     pa & (PAGE as u64 - 1) == 0
 }
@@ -97,9 +90,9 @@ impl<'a> KvmNestedState<'a> {
     pub fn parse(blob: &'a [u8], vendor: Vendor) -> Result<Self, StateError> {
         // "kvm_state.size < sizeof(kvm_state)" is refused.
         let head = blob.get(..HEADER_SIZE).ok_or(StateError::KvmSize)?;
-        let flags = u16::from_le_bytes(le(head, 0));
-        let format = u16::from_le_bytes(le(head, 2));
-        let size = u32::from_le_bytes(le(head, 4));
+        let flags = le_u16(head, 0);
+        let format = le_u16(head, 2);
+        let size = le_u32(head, 4);
         let want = match vendor {
             Vendor::Vmx => FORMAT_VMX,
             Vendor::Svm => FORMAT_SVM,
@@ -120,101 +113,16 @@ impl<'a> KvmNestedState<'a> {
         if flags & RUN_PENDING != 0 && flags & GUEST_MODE == 0 {
             return Err(StateError::KvmFlags);
         }
-        let data = blob.get(HEADER_SIZE..).unwrap_or(&[]);
-        let state = match vendor {
-            Vendor::Vmx => Self::vmx(head, flags, format, size, data)?,
-            Vendor::Svm => Self::svm(head, flags, format, size, data)?,
+        let header = match vendor {
+            Vendor::Vmx => vmx_header(head, flags, size)?,
+            Vendor::Svm => svm_header(head, flags, size)?,
         };
-        Ok(state)
-    }
-
-    fn vmx(
-        head: &[u8],
-        flags: u16,
-        format: u16,
-        size: u32,
-        data: &'a [u8],
-    ) -> Result<Self, StateError> {
-        let vmxon_pa = u64::from_le_bytes(le(head, 8));
-        let vmcs12_pa = u64::from_le_bytes(le(head, 16));
-        let smm_flags = u16::from_le_bytes(le(head, 24));
-        let hdr_flags = u32::from_le_bytes(le(head, 28));
-        let deadline = u64::from_le_bytes(le(head, 32));
-        if vmxon_pa == INVALID_GPA {
-            // Not in VMX operation: nothing else may be set.
-            if smm_flags != 0 || vmcs12_pa != INVALID_GPA || flags & !EVMCS != 0 {
-                return Err(StateError::KvmHeader);
-            }
-        } else if !page_aligned(vmxon_pa) {
-            return Err(StateError::KvmHeader);
-        }
-        if smm_flags & SMM_GUEST_MODE != 0 && flags & GUEST_MODE != 0 {
-            return Err(StateError::KvmFlags);
-        }
-        if smm_flags & !(SMM_GUEST_MODE | SMM_VMXON) != 0
-            || hdr_flags & !VMX_PREEMPTION_TIMER_DEADLINE != 0
-        {
-            return Err(StateError::KvmHeader);
-        }
-        if smm_flags & SMM_GUEST_MODE != 0 && smm_flags & SMM_VMXON == 0 {
-            return Err(StateError::KvmHeader);
-        }
-        if vmxon_pa == INVALID_GPA {
-            // Not in VMX operation: KVM takes nothing more from the blob.
-        } else if (size as usize) < HEADER_SIZE + PAGE {
-            // VMXON without a current VMCS.
-            if flags & (GUEST_MODE | EVMCS) != 0 || vmcs12_pa != INVALID_GPA {
-                return Err(StateError::KvmSize);
-            }
-        } else {
-            if vmcs12_pa != INVALID_GPA && (vmcs12_pa == vmxon_pa || !page_aligned(vmcs12_pa)) {
-                return Err(StateError::KvmHeader);
-            }
-            if vmcs12_pa == INVALID_GPA && flags & EVMCS == 0 {
-                return Err(StateError::KvmHeader);
-            }
-        }
         Ok(Self {
             flags,
             format,
             size,
-            header: KvmHeader::Vmx {
-                vmxon_pa,
-                vmcs12_pa,
-                smm_flags,
-                flags: hdr_flags,
-                preemption_timer_deadline: deadline,
-            },
-            data,
-        })
-    }
-
-    fn svm(
-        head: &[u8],
-        flags: u16,
-        format: u16,
-        size: u32,
-        data: &'a [u8],
-    ) -> Result<Self, StateError> {
-        let vmcb_pa = u64::from_le_bytes(le(head, 8));
-        let gpat = u64::from_le_bytes(le(head, 16));
-        if flags & !(GUEST_MODE | RUN_PENDING | GIF_SET) != 0 {
-            return Err(StateError::KvmFlags);
-        }
-        if flags & GUEST_MODE != 0 {
-            if !page_aligned(vmcb_pa) {
-                return Err(StateError::KvmHeader);
-            }
-            if (size as usize) < HEADER_SIZE + PAGE {
-                return Err(StateError::KvmSize);
-            }
-        }
-        Ok(Self {
-            flags,
-            format,
-            size,
-            header: KvmHeader::Svm { vmcb_pa, gpat },
-            data,
+            header,
+            data: blob.get(HEADER_SIZE..).unwrap_or(&[]),
         })
     }
 
@@ -227,4 +135,72 @@ impl<'a> KvmNestedState<'a> {
     pub fn state_page(&self) -> Option<&'a [u8]> {
         self.data.get(..PAGE)
     }
+}
+
+/// `vmx_set_nested_state()`'s checks of the header.
+fn vmx_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateError> {
+    let vmxon_pa = le_u64(head, 8);
+    let vmcs12_pa = le_u64(head, 16);
+    let smm_flags = le_u16(head, 24);
+    let hdr_flags = le_u32(head, 28);
+    let deadline = le_u64(head, 32);
+    if vmxon_pa == INVALID_GPA {
+        // Not in VMX operation: nothing else may be set.
+        if smm_flags != 0 || vmcs12_pa != INVALID_GPA || flags & !EVMCS != 0 {
+            return Err(StateError::KvmHeader);
+        }
+    } else if !page_aligned(vmxon_pa) {
+        return Err(StateError::KvmHeader);
+    }
+    if smm_flags & SMM_GUEST_MODE != 0 && flags & GUEST_MODE != 0 {
+        return Err(StateError::KvmFlags);
+    }
+    if smm_flags & !(SMM_GUEST_MODE | SMM_VMXON) != 0
+        || hdr_flags & !VMX_PREEMPTION_TIMER_DEADLINE != 0
+    {
+        return Err(StateError::KvmHeader);
+    }
+    if smm_flags & SMM_GUEST_MODE != 0 && smm_flags & SMM_VMXON == 0 {
+        return Err(StateError::KvmHeader);
+    }
+    if vmxon_pa == INVALID_GPA {
+        // Not in VMX operation: KVM takes nothing more from the blob.
+    } else if (size as usize) < HEADER_SIZE + PAGE {
+        // VMXON without a current VMCS.
+        if flags & (GUEST_MODE | EVMCS) != 0 || vmcs12_pa != INVALID_GPA {
+            return Err(StateError::KvmSize);
+        }
+    } else {
+        if vmcs12_pa != INVALID_GPA && (vmcs12_pa == vmxon_pa || !page_aligned(vmcs12_pa)) {
+            return Err(StateError::KvmHeader);
+        }
+        if vmcs12_pa == INVALID_GPA && flags & EVMCS == 0 {
+            return Err(StateError::KvmHeader);
+        }
+    }
+    Ok(KvmHeader::Vmx {
+        vmxon_pa,
+        vmcs12_pa,
+        smm_flags,
+        flags: hdr_flags,
+        preemption_timer_deadline: deadline,
+    })
+}
+
+/// `svm_set_nested_state()`'s checks of the header.
+fn svm_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateError> {
+    let vmcb_pa = le_u64(head, 8);
+    let gpat = le_u64(head, 16);
+    if flags & !(GUEST_MODE | RUN_PENDING | GIF_SET) != 0 {
+        return Err(StateError::KvmFlags);
+    }
+    if flags & GUEST_MODE != 0 {
+        if !page_aligned(vmcb_pa) {
+            return Err(StateError::KvmHeader);
+        }
+        if (size as usize) < HEADER_SIZE + PAGE {
+            return Err(StateError::KvmSize);
+        }
+    }
+    Ok(KvmHeader::Svm { vmcb_pa, gpat })
 }

@@ -8,6 +8,7 @@
 //! into the same caps and context as the kernel.
 
 use super::caps::{L1Features, VmxCaps, VmxContext};
+use crate::engine::bytes::{le_u32, le_u64};
 
 /// `struct nestvirt_vmx_env`.
 #[repr(C)]
@@ -89,11 +90,7 @@ impl L1Env {
         if b.len() != Self::BYTES {
             return None;
         }
-        let u64_at = |at: usize| {
-            let mut v = [0u8; 8];
-            v.copy_from_slice(b.get(at..at + 8).unwrap_or(&[0; 8]));
-            u64::from_le_bytes(v)
-        };
+        let u64_at = |at: usize| le_u64(b, at);
         let mut env = Self::default();
         for (i, c) in env.caps.iter_mut().enumerate() {
             *c = u64_at(i * 8);
@@ -103,9 +100,7 @@ impl L1Env {
         env.debugctl_allowed = u64_at(n + 8);
         env.perf_global_ctrl_allowed = u64_at(n + 16);
         env.current_vmptr = u64_at(n + 24);
-        let mut f = [0u8; 4];
-        f.copy_from_slice(b.get(n + 32..n + 36).unwrap_or(&[0; 4]));
-        env.features = u32::from_le_bytes(f);
+        env.features = le_u32(b, n + 32);
         let byte = |at: usize| b.get(at).copied().unwrap_or(0);
         env.maxphyaddr = byte(n + 36);
         env.linear_address_bits = byte(n + 37);
