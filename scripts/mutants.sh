@@ -4,16 +4,23 @@
 # Mutation testing of the engine's check modules with cargo-mutants
 # (installed into the cache on first use). Prints cargo-mutants' summary
 # and the score: caught / (caught + missed), timeouts counted as caught.
+# With --state, the migration-state decoder and checks instead
+# (src/state, src/bytes.rs, vmx/l1_env.rs; a few minutes).
 #
 # cargo-mutants walks the module tree from lib.rs and cannot follow the
 # #[path] that lets nestvirt.ko include the same engine sources, so it runs
-# on a copy laid out without it (src/engine/{rule.rs,svm,vmx}); the tests
+# on a copy laid out without it (src/engine/{rule.rs,bytes.rs,svm,vmx,state}); the tests
 # that read files outside the crate (layout, generated docs, the glue image)
 # are left out of that copy: they test no check logic. About 25 minutes on
 # two cores.
 #
-#   scripts/mutants.sh [OUT-DIR]      (default build/mutants)
+#   scripts/mutants.sh [--state] [OUT-DIR]      (default build/mutants)
 set -euo pipefail
+set_=checks
+if [ "${1:-}" = --state ]; then
+	set_=state
+	shift
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 out=$(realpath -m "${1:-$NESTVIRT_ROOT/build/mutants}")
@@ -28,10 +35,20 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 engine=$NESTVIRT_ROOT/rust/engine
 mkdir -p "$work/src/engine" "$work/tests"
-cp -r "$engine/src/rule.rs" "$engine/src/svm" "$engine/src/vmx" "$work/src/engine/"
+cp -r "$engine/src/rule.rs" "$engine/src/bytes.rs" "$engine/src/svm" "$engine/src/vmx" \
+	"$engine/src/state" "$work/src/engine/"
 cp "$engine/src/engine.rs" "$work/src/engine.rs"
 cp -r "$engine/tests/common" "$work/tests/"
-for t in svm_rules svm_props vmx_rules vmx_props vmx_baseline; do
+if [ $set_ = state ]; then
+	tests=(state_container state_kvm state_check)
+	# state_container reads the fuzz seeds from the crate's directory.
+	mkdir -p "$work/fuzz/corpus/state_decode"
+	cp "$engine"/fuzz/corpus/state_decode/{svm-guest-mode,svm-idle,vmx-guest-mode,vmx-off} \
+		"$work/fuzz/corpus/state_decode/"
+else
+	tests=(svm_rules svm_props vmx_rules vmx_props vmx_baseline)
+fi
+for t in "${tests[@]}"; do
 	cp "$engine/tests/$t.rs" "$work/tests/"
 done
 cat >"$work/src/lib.rs" <<'EOF'
@@ -47,9 +64,14 @@ awk '/^\[\[(bin|bench)\]\]/ { skip = 1; next } /^\[/ { skip = 0 }
 cp "$engine/Cargo.lock" "$work/" 2>/dev/null || true
 
 files=()
-for f in svm/check_controls svm/check_save svm/vmcb02 svm/entry svm/validate \
-	vmx/check_controls vmx/check_guest vmx/check_guest_seg vmx/check_host \
-	vmx/check_msr_list vmx/segment vmx/entry vmx/validate; do
+if [ $set_ = state ]; then
+	modules=(state/container state/kvm state/check state/crc32c bytes vmx/l1_env)
+else
+	modules=(svm/check_controls svm/check_save svm/vmcb02 svm/entry svm/validate
+		vmx/check_controls vmx/check_guest vmx/check_guest_seg vmx/check_host
+		vmx/check_msr_list vmx/segment vmx/entry vmx/validate)
+fi
+for f in "${modules[@]}"; do
 	files+=(-f "src/engine/$f.rs")
 done
 rm -rf "$out"

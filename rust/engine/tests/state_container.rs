@@ -330,9 +330,9 @@ proptest! {
     }
 }
 
-/// The fuzz corpus' seeds (written by a generator independent of this
-/// code) are valid containers: the layout the specification gives is the
-/// one this code reads.
+/// The fuzz corpus' named seeds (written by fuzz/make-state-seeds.py from
+/// the specification, independently of this code) are valid containers:
+/// the layout the specification gives is the one this code reads.
 #[test]
 fn fuzz_seeds_parse() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/state_decode");
