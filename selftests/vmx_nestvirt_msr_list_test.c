@@ -22,8 +22,13 @@
  *   IA32_TSC stored at two exits apart by what L1's TSC advanced between
  *   them (see store_tsc_once());
  * - the VM-exit MSR-load list: L1 runs on with the value it loaded;
- * - last, a VM-exit MSR-store entry for IA32_SMBASE outside SMM: VMX abort,
- *   which KVM turns into a shutdown of L1; the rule's counter grows.
+ * - a VM-exit MSR-store entry for IA32_SMBASE outside SMM: VMX abort,
+ *   which KVM turns into a shutdown of L1; the rule's counter grows;
+ * - a failing VM-exit MSR-load entry of each kind at the first, a middle
+ *   and the last position (enforce; audit at the middle one, where KVM
+ *   decides): VMX abort, L1 shut down, the entries before it loaded (the
+ *   host reads L1's IA32_KERNEL_GS_BASE), exactly the rule's counters
+ *   moved. Each abort ends its VM: every case gets a new one.
  */
 #include "test_util.h"
 #include "kvm_util.h"
@@ -127,6 +132,25 @@ static struct ucall run_to(u64 stage)
 	return nv_run_to(vcpu, stage);
 }
 
+/* A new L1 (the last one's, if any, is freed), ready to launch. */
+static void new_vm(void)
+{
+	gva_t vmx_gva;
+
+	if (vm)
+		kvm_vm_free(vm);
+	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
+	vcpu_alloc_vmx(vm, &vmx_gva);
+	vcpu_args_set(vcpu, 1, vmx_gva);
+	for (int l = 0; l < 3; l++) {
+		gva_t gva = vm_alloc_pages(vm, LIST_PAGES);
+
+		list_hva[l] = addr_gva2hva(vm, gva);
+		list_gpa[l] = addr_gva2gpa(vm, gva);
+	}
+	run_to(STAGE_READY);
+}
+
 static void set_counts(u32 entry_load, u32 exit_store, u32 exit_load)
 {
 	for (int l = 0; l < 3; l++)
@@ -192,17 +216,23 @@ struct bad_kind {
 	const char *rule;
 	const char *audit_also;	/* counted too in audit, where KVM tries the WRMSR */
 	bool nestvirt_only;	/* KVM's own check passes the entry */
+	const char *exit_rule;	/* the same entry in the VM-exit MSR-load list */
+	const char *exit_audit_also;
 };
 
 static const struct bad_kind bad_kinds[] = {
-	{ "fs_base", { MSR_FS_BASE, 0, 0 }, "VMX-MSR-ENTRY-LOAD-FS-BASE" },
+	{ "fs_base", { MSR_FS_BASE, 0, 0 }, "VMX-MSR-ENTRY-LOAD-FS-BASE", NULL, false,
+	  "VMX-MSR-EXIT-LOAD-FS-BASE" },
 	{ "x2apic", { MSR_X2APIC_TPR, 0, 0 }, "VMX-MSR-ENTRY-LOAD-X2APIC",
-	  "VMX-MSR-ENTRY-LOAD-WRMSR", true },
-	{ "smm_monitor_ctl", { MSR_SMM_MONITOR_CTL, 0, 0 }, "VMX-MSR-ENTRY-LOAD-SMM" },
-	{ "microcode", { MSR_UCODE_WRITE, 0, 0 }, "VMX-MSR-ENTRY-LOAD-MODEL" },
-	{ "reserved", { MSR_KERNEL_GS_BASE, 1, 0x1000 }, "VMX-MSR-ENTRY-LOAD-RSVD" },
+	  "VMX-MSR-ENTRY-LOAD-WRMSR", true, "VMX-MSR-EXIT-LOAD-X2APIC", "VMX-MSR-EXIT-LOAD-WRMSR" },
+	{ "smm_monitor_ctl", { MSR_SMM_MONITOR_CTL, 0, 0 }, "VMX-MSR-ENTRY-LOAD-SMM", NULL, false,
+	  "VMX-MSR-EXIT-LOAD-SMM" },
+	{ "microcode", { MSR_UCODE_WRITE, 0, 0 }, "VMX-MSR-ENTRY-LOAD-MODEL", NULL, false,
+	  "VMX-MSR-EXIT-LOAD-MODEL" },
+	{ "reserved", { MSR_KERNEL_GS_BASE, 1, 0x1000 }, "VMX-MSR-ENTRY-LOAD-RSVD", NULL, false,
+	  "VMX-MSR-EXIT-LOAD-RSVD" },
 	{ "wrmsr_refuses", { MSR_KERNEL_GS_BASE, 0, 0x8000000000000000ull },
-	  "VMX-MSR-ENTRY-LOAD-WRMSR" },
+	  "VMX-MSR-ENTRY-LOAD-WRMSR", NULL, false, "VMX-MSR-EXIT-LOAD-WRMSR" },
 };
 
 static void test_bad_entry(const struct bad_kind *k, u32 pos, u32 n, u32 mode)
@@ -320,10 +350,60 @@ static void test_exit_store_abort(void)
 	ksft_test_result_pass("exit_store_smbase_vmx_abort\n");
 }
 
+/*
+ * A failing VM-exit MSR-load entry (SDM 28.6): VMX abort, which KVM turns
+ * into a shutdown of L1. The entries before it were loaded: L2 wrote
+ * L2_KGS, the list's entries 1..pos-1 load 0x10000 * i into
+ * IA32_KERNEL_GS_BASE, which the host reads from the dead L1.
+ */
+static void test_exit_load_abort(const struct bad_kind *k, u32 pos, u32 n, u32 mode)
+{
+	u64 before[512], after[512], want[512] = {};
+	u64 want_kgs = pos > 1 ? 0x10000ull * (pos - 1) : L2_KGS;
+
+	new_vm();
+	nestvirt_set_mode(NESTVIRT_VMX_CLASS_MSR_LIST, mode);
+	want[nestvirt_rule_index(k->exit_rule)] = 1;
+	if (mode == NESTVIRT_MODE_AUDIT && k->exit_audit_also)
+		want[nestvirt_rule_index(k->exit_audit_also)] = 1;
+	fill(2, n);
+	list_hva[2][pos - 1] = k->e;
+	set_counts(0, 0, n);
+	nestvirt_rule_counters(before, nr_rules);
+	vcpu_run(vcpu);
+	nestvirt_rule_counters(after, nr_rules);
+	TEST_ASSERT(vcpu->run->exit_reason == KVM_EXIT_SHUTDOWN,
+		    "%s at %u/%u (mode %u): exit reason %u, want the VMX abort's shutdown",
+		    k->name, pos, n, mode, vcpu->run->exit_reason);
+	TEST_ASSERT(vcpu_get_msr(vcpu, MSR_KERNEL_GS_BASE) == want_kgs,
+		    "%s at %u/%u: L1's IA32_KERNEL_GS_BASE %#lx, want %#lx", k->name, pos, n,
+		    vcpu_get_msr(vcpu, MSR_KERNEL_GS_BASE), want_kgs);
+	for (u32 i = 0; i < nr_rules; i++) {
+		struct nestvirt_rule rule;
+
+		__nestvirt_get_rule(i, &rule);
+		TEST_ASSERT(after[i] - before[i] == want[i], "exit load %s at %u/%u (mode %u): %s grew by %lu",
+			    k->name, pos, n, mode, rule.id, after[i] - before[i]);
+	}
+}
+
+static void test_exit_load_aborts(void)
+{
+	const u32 n = 5;
+
+	for (size_t k = 0; k < ARRAY_SIZE(bad_kinds); k++) {
+		test_exit_load_abort(&bad_kinds[k], 1, n, NESTVIRT_MODE_ENFORCE);
+		test_exit_load_abort(&bad_kinds[k], 3, n, NESTVIRT_MODE_ENFORCE);
+		test_exit_load_abort(&bad_kinds[k], n, n, NESTVIRT_MODE_ENFORCE);
+		test_exit_load_abort(&bad_kinds[k], 3, n, NESTVIRT_MODE_AUDIT);
+		ksft_test_result_pass("exit_load_%s_vmx_abort_first_middle_last\n", bad_kinds[k].name);
+	}
+	nestvirt_set_mode(NESTVIRT_VMX_CLASS_MSR_LIST, NESTVIRT_MODE_ENFORCE);
+}
+
 int main(int argc, char *argv[])
 {
 	u32 saved_mode;
-	gva_t vmx_gva;
 	u64 misc;
 
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
@@ -334,26 +414,18 @@ int main(int argc, char *argv[])
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
 
 	ksft_print_header();
-	ksft_set_plan(3 + ARRAY_SIZE(bad_kinds) + 3);
+	ksft_set_plan(3 + ARRAY_SIZE(bad_kinds) + 3 + ARRAY_SIZE(bad_kinds));
 
-	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
-	vcpu_alloc_vmx(vm, &vmx_gva);
-	vcpu_args_set(vcpu, 1, vmx_gva);
+	new_vm();
 	misc = vcpu_get_msr(vcpu, MSR_IA32_VMX_MISC);
 	max_entries = 512 * (((misc >> 25) & 7) + 1);
 	TEST_ASSERT(max_entries <= MAX_ENTRIES, "IA32_VMX_MISC %#lx", misc);
-	for (int l = 0; l < 3; l++) {
-		gva_t gva = vm_alloc_pages(vm, LIST_PAGES);
-
-		list_hva[l] = addr_gva2hva(vm, gva);
-		list_gpa[l] = addr_gva2gpa(vm, gva);
-	}
-	run_to(STAGE_READY);
 
 	test_loads();
 	test_bad_entries();
 	test_exit_lists();
 	test_exit_store_abort();
+	test_exit_load_aborts();
 
 	kvm_vm_free(vm);
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
