@@ -235,6 +235,20 @@ static const struct bad_kind bad_kinds[] = {
 	  "VMX-MSR-ENTRY-LOAD-WRMSR", NULL, false, "VMX-MSR-EXIT-LOAD-WRMSR" },
 };
 
+/* Exactly the rules @want names grew, by one each, between @before and @after. */
+static void expect_rule_deltas(const u64 *before, const u64 *after, const u64 *want,
+			       const char *list, const struct bad_kind *k, u32 pos, u32 n,
+			       u32 mode)
+{
+	for (u32 i = 0; i < nr_rules; i++) {
+		struct nestvirt_rule rule;
+
+		__nestvirt_get_rule(i, &rule);
+		TEST_ASSERT(after[i] - before[i] == want[i], "%s %s at %u/%u (mode %u): %s grew by %lu",
+			    list, k->name, pos, n, mode, rule.id, after[i] - before[i]);
+	}
+}
+
 static void test_bad_entry(const struct bad_kind *k, u32 pos, u32 n, u32 mode)
 {
 	u64 before[512], after[512], want[512] = {};
@@ -260,13 +274,7 @@ static void test_bad_entry(const struct bad_kind *k, u32 pos, u32 n, u32 mode)
 		    k->name, pos, n, r.kind, r.a, r.b, pos);
 	TEST_ASSERT(r.l1_kgs == want_kgs, "%s at %u/%u: L1's IA32_KERNEL_GS_BASE %#lx, want %#lx",
 		    k->name, pos, n, r.l1_kgs, want_kgs);
-	for (u32 i = 0; i < nr_rules; i++) {
-		struct nestvirt_rule rule;
-
-		__nestvirt_get_rule(i, &rule);
-		TEST_ASSERT(after[i] - before[i] == want[i], "%s at %u/%u (mode %u): %s grew by %lu",
-			    k->name, pos, n, mode, rule.id, after[i] - before[i]);
-	}
+	expect_rule_deltas(before, after, want, "entry load", k, pos, n, mode);
 	TEST_ASSERT(ia.nestvirt_rejected - ib.nestvirt_rejected ==
 		    (mode == NESTVIRT_MODE_ENFORCE && k->nestvirt_only),
 		    "%s: nestvirt_rejected grew by %llu", k->name,
@@ -378,13 +386,7 @@ static void test_exit_load_abort(const struct bad_kind *k, u32 pos, u32 n, u32 m
 	TEST_ASSERT(vcpu_get_msr(vcpu, MSR_KERNEL_GS_BASE) == want_kgs,
 		    "%s at %u/%u: L1's IA32_KERNEL_GS_BASE %#lx, want %#lx", k->name, pos, n,
 		    vcpu_get_msr(vcpu, MSR_KERNEL_GS_BASE), want_kgs);
-	for (u32 i = 0; i < nr_rules; i++) {
-		struct nestvirt_rule rule;
-
-		__nestvirt_get_rule(i, &rule);
-		TEST_ASSERT(after[i] - before[i] == want[i], "exit load %s at %u/%u (mode %u): %s grew by %lu",
-			    k->name, pos, n, mode, rule.id, after[i] - before[i]);
-	}
+	expect_rule_deltas(before, after, want, "exit load", k, pos, n, mode);
 }
 
 static void test_exit_load_aborts(void)
