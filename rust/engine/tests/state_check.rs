@@ -165,6 +165,13 @@ fn l1_layouts_are_the_hook_abis() {
         &[env.maxphyaddr, env.linear_address_bits, 1, 0]
     );
     assert_eq!(L1Env::from_bytes(&b[..191]), None);
+    // Every byte field read back from its own offset, none left at zero.
+    let odd = L1Env {
+        in_smm: 1,
+        l1_efer_lma: 1,
+        ..env
+    };
+    assert_eq!(L1Env::from_bytes(&odd.to_bytes()), Some(odd));
     // The context it stands for is the baseline's, but for memory facts.
     let mut want = baseline_context();
     want.virtual_tpr = None;
@@ -181,4 +188,22 @@ fn l1_layouts_are_the_hook_abis() {
     assert_eq!(&b[16..18], &[48, 3]);
     assert_eq!(SvmL1::from_bytes(&b), Some(l1));
     assert_eq!(SvmL1::from_bytes(&b[..23]), None);
+}
+
+/// Restored state was entered by no instruction: L1's IA32_EFER.LMA for
+/// the host address-space-size checks is the VM-exit control's own value,
+/// so a restored 32-bit host (control 0) fails neither
+/// VMX-HOST-ASS-L1-LONG nor -LEGACY, whatever L1's env recorded.
+#[test]
+fn restored_vmx_state_takes_l1_lma_from_its_exit_control() {
+    use nestvirt_engine::rule::Rule;
+    let mut vmcs = baseline_vmcs12();
+    let exit = vmcs.get(Field::VmExitControls);
+    vmcs.set(Field::VmExitControls, exit & !(1 << 9));
+    let Checked::Vmx(o) = check(&vmx_container(&vmcs, 1), VmxClass::ALL.len()).unwrap() else {
+        panic!("not a VMX verdict");
+    };
+    let ids: Vec<_> = o.counted.iter().map(|r| r.info().id).collect();
+    assert!(!ids.contains(&"VMX-HOST-ASS-L1-LONG"), "{ids:?}");
+    assert!(!ids.contains(&"VMX-HOST-ASS-L1-LEGACY"), "{ids:?}");
 }

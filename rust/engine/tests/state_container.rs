@@ -277,6 +277,73 @@ fn each_section_refusal() {
     }
 }
 
+/// The largest container is 64 KiB: one byte-aligned step past it is
+/// refused even when well-formed; exactly 64 KiB is written and read.
+#[test]
+fn the_size_limit_is_64_kib() {
+    let kvm = kvm_svm();
+    let caps = [0u8; 24];
+    let fixed = HEADER_SIZE + 3 * SECTION_HEADER_SIZE + kvm.len() + caps.len();
+    let filler = vec![0u8; MAX_TOTAL_SIZE - fixed];
+    let s = [
+        NewSection::of(SectionType::KvmNestedState, &kvm),
+        NewSection::of(SectionType::L1Caps, &caps),
+        NewSection {
+            kind: 99,
+            flags: 0,
+            payload: &filler,
+        },
+    ];
+    let b = container(Vendor::Svm, &s);
+    assert_eq!(b.len(), MAX_TOTAL_SIZE);
+    assert!(Container::parse(&b, None).is_ok());
+    // 8 bytes more, by hand (encode() refuses): total_size past the limit.
+    let mut big = b.clone();
+    big.extend_from_slice(&[0; 8]);
+    let len = (MAX_TOTAL_SIZE + 8) as u32;
+    big[16..20].copy_from_slice(&len.to_le_bytes());
+    let at = HEADER_SIZE + 2 * SECTION_HEADER_SIZE + kvm.len() + caps.len() + 4;
+    let plen = (filler.len() + 8) as u32;
+    big[at..at + 4].copy_from_slice(&plen.to_le_bytes());
+    reseal(&mut big);
+    assert_eq!(refused(&big), StateError::TotalSize);
+}
+
+/// Each required type is missed on its own, next to the optional one.
+#[test]
+fn each_required_section_is_missed_on_its_own() {
+    let kvm = kvm_svm();
+    let caps = [0u8; 24];
+    let modes = [1u8];
+    for (keep, what) in [
+        (SectionType::KvmNestedState, "no l1-caps"),
+        (SectionType::L1Caps, "no kvm state"),
+    ] {
+        let payload: &[u8] = if keep == SectionType::L1Caps {
+            &caps
+        } else {
+            &kvm
+        };
+        let b = container(
+            Vendor::Svm,
+            &[
+                NewSection::of(keep, payload),
+                NewSection::of(SectionType::NestvirtVcpu, &modes),
+            ],
+        );
+        assert_eq!(refused(&b), StateError::SectionMissing, "{what}");
+    }
+}
+
+/// The names nestvirtctl prints.
+#[test]
+fn names() {
+    assert_eq!(Vendor::Svm.name(), "svm");
+    assert_eq!(Vendor::Vmx.name(), "vmx");
+    let names: Vec<_> = SectionType::ALL.iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["kvm-nested-state", "nestvirt-vcpu", "l1-caps"]);
+}
+
 #[test]
 fn every_refusal_has_a_distinct_stable_id() {
     let mut ids: Vec<_> = StateError::ALL.iter().map(|e| e.id()).collect();

@@ -138,6 +138,15 @@ fn valid_vmx_states() {
         .parse(),
         Ok(())
     );
+    // A vmcs12 page and no shadow: exactly one page of data.
+    assert_eq!(
+        Vmx {
+            pages: 1,
+            ..Vmx::guest_mode()
+        }
+        .parse(),
+        Ok(())
+    );
     // eVMCS instead of a vmcs12 address.
     assert_eq!(
         Vmx {
@@ -257,6 +266,25 @@ fn each_vmx_refusal() {
             "a vmcs12 address without its page",
             Vmx {
                 flags: 0,
+                pages: 0,
+                ..g()
+            },
+            StateError::KvmSize,
+        ),
+        (
+            "guest mode, no vmcs12 address, no page",
+            Vmx {
+                vmcs12_pa: INVALID_GPA,
+                pages: 0,
+                ..g()
+            },
+            StateError::KvmSize,
+        ),
+        (
+            "eVMCS without its page",
+            Vmx {
+                flags: EVMCS,
+                vmcs12_pa: INVALID_GPA,
                 pages: 0,
                 ..g()
             },
