@@ -10,4 +10,5 @@ pub mod bytes;
 pub mod rule;
 pub mod state;
 pub mod svm;
+pub mod tags;
 pub mod vmx;

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! VMX's tagged-TLB operations (SDM 29.4 "Maintenance of TLBs and Paging-
+//! Structure Caches", 31.3 INVVPID/INVEPT) as mapping ops.
+
+use super::map::TagOp;
+
+/// INVVPID, by type (SDM 31.3, "INVVPID").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Invvpid {
+    /// Type 0: `vpid`'s translations of `addr`.
+    IndividualAddress { vpid: u16, addr: u64 },
+    /// Type 1: all of `vpid`'s translations.
+    SingleContext { vpid: u16 },
+    /// Type 2: the translations of every VPID but 0.
+    AllContext,
+    /// Type 3: `vpid`'s translations but the global ones.
+    SingleContextRetainingGlobals { vpid: u16 },
+}
+
+/// What an INVVPID executed by L1 does to L2's tags. Types 0, 1 and 3 with
+/// VPID 0 fail (VMfailValid) and invalidate nothing; VPID 0's translations
+/// are L1's own, which are not in the map.
+pub fn invvpid(op: Invvpid) -> Option<TagOp> {
+    match op {
+        Invvpid::IndividualAddress { vpid: 0, .. }
+        | Invvpid::SingleContext { vpid: 0 }
+        | Invvpid::SingleContextRetainingGlobals { vpid: 0 } => None,
+        Invvpid::IndividualAddress { vpid, addr } => {
+            Some(TagOp::InvalidateAddr(u32::from(vpid), addr))
+        }
+        Invvpid::SingleContext { vpid } => Some(TagOp::InvalidateTag(u32::from(vpid))),
+        Invvpid::SingleContextRetainingGlobals { vpid } => {
+            Some(TagOp::InvalidateTagNonGlobal(u32::from(vpid)))
+        }
+        Invvpid::AllContext => Some(TagOp::InvalidateAll),
+    }
+}
+
+/// INVEPT (single-context or all-context): combined mappings are tagged by
+/// VPID and EPTP, so the translations it invalidates may sit under every
+/// VPID: every host tag of the map.
+pub fn invept() -> TagOp {
+    TagOp::InvalidateAll
+}
+
+/// A VM entry to L2: with "enable VPID" and a VPID other than 0, L2 runs
+/// on that VPID's host tag; otherwise (SDM 29.4.3: VM entries and exits
+/// then invalidate the mappings of VPID 0) it runs untagged, outside the
+/// map, flushed as KVM flushes it today.
+pub fn entry(enable_vpid: bool, vpid12: u16) -> Option<TagOp> {
+    (enable_vpid && vpid12 != 0).then_some(TagOp::Enter(u32::from(vpid12)))
+}
