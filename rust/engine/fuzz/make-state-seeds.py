@@ -28,12 +28,20 @@ def container(vendor, sections):
 
 def svm(flags, pa, pages):
     n = 128 + 4096 * pages
-    return struct.pack('<HHIQQ', flags, 1, n, pa, 0) + b'\0' * (n - 24)
+    b = bytearray(struct.pack('<HHIQQ', flags, 1, n, pa, 0) + b'\0' * (n - 24))
+    if pages:
+        # L1's save area (KVM checks it on restore): CR0.PG|PE, EFER.SVME.
+        b[128 + 0x400 + 0x158:128 + 0x400 + 0x160] = struct.pack('<Q', 0x80000001)
+        b[128 + 0x400 + 0x0d0:128 + 0x400 + 0x0d8] = struct.pack('<Q', 1 << 12)
+    return bytes(b)
 
 
 def vmx(flags, vmxon, vmcs, smm, pages):
     n = 128 + 4096 * pages
-    return struct.pack('<HHIQQHHIQ', flags, 0, n, vmxon, vmcs, smm, 0, 0, 0) + b'\0' * (n - 40)
+    b = bytearray(struct.pack('<HHIQQHHIQ', flags, 0, n, vmxon, vmcs, smm, 0, 0, 0) + b'\0' * (n - 40))
+    if pages:
+        b[128:132] = struct.pack('<I', 0x11e57ed0)  # VMCS12_REVISION
+    return bytes(b)
 
 
 SEEDS = {

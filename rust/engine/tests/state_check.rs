@@ -188,6 +188,18 @@ fn l1_layouts_are_the_hook_abis() {
     assert_eq!(&b[16..18], &[48, 3]);
     assert_eq!(SvmL1::from_bytes(&b), Some(l1));
     assert_eq!(SvmL1::from_bytes(&b[..23]), None);
+    // Bytes 18 to 23 are reserved: a container with them set is refused.
+    let mut r = b;
+    r[23] = 1;
+    assert_eq!(SvmL1::from_bytes(&r), None);
+    let mut page = [0u8; 4096];
+    sample::vmcb12().write_page(&mut page);
+    let kvm = kvm_blob(1, 1, &[(8, 0x10_2000)], Some(&page), 1);
+    let bad = container(Vendor::Svm, &kvm, &r);
+    assert_eq!(
+        check(&bad, SvmClass::ALL.len()).unwrap_err(),
+        StateError::Reserved
+    );
 }
 
 /// Restored state was entered by no instruction: L1's IA32_EFER.LMA for

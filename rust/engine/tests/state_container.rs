@@ -335,6 +335,30 @@ fn each_required_section_is_missed_on_its_own() {
     }
 }
 
+/// Each known type carries the flags its type has: 1 and 3 REQUIRED, 2
+/// not; a writer that gets them wrong is refused.
+#[test]
+fn known_sections_carry_their_flags() {
+    let kvm = kvm_svm();
+    let caps = [0u8; 24];
+    let modes = [1u8];
+    let base = [
+        NewSection::of(SectionType::KvmNestedState, &kvm),
+        NewSection::of(SectionType::NestvirtVcpu, &modes),
+        NewSection::of(SectionType::L1Caps, &caps),
+    ];
+    assert!(Container::parse(&container(Vendor::Svm, &base), None).is_ok());
+    for i in 0..3 {
+        let mut s = base;
+        s[i].flags ^= SECTION_REQUIRED;
+        assert_eq!(
+            refused(&container(Vendor::Svm, &s)),
+            StateError::SectionFlags,
+            "section {i}"
+        );
+    }
+}
+
 /// The names nestvirtctl prints.
 #[test]
 fn names() {

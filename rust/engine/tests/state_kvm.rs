@@ -52,6 +52,9 @@ impl Vmx {
         b[16..24].copy_from_slice(&self.vmcs12_pa.to_le_bytes());
         b[24..26].copy_from_slice(&self.smm_flags.to_le_bytes());
         b[28..32].copy_from_slice(&self.hdr_flags.to_le_bytes());
+        if b.len() >= HEADER_SIZE + VMCS12_STRUCT_SIZE {
+            b[128..132].copy_from_slice(&VMCS12_REVISION.to_le_bytes());
+        }
         b
     }
 
@@ -60,6 +63,12 @@ impl Vmx {
     }
 }
 
+/// Offsets of L1's save-area fields in the blob (the VMCB page after the
+/// 128-byte header; the save area at 400h).
+const SAVE_CR0: usize = HEADER_SIZE + 0x400 + 0x158;
+const SAVE_EFER: usize = HEADER_SIZE + 0x400 + 0xd0;
+const SAVE_RFLAGS: usize = HEADER_SIZE + 0x400 + 0x170;
+
 fn svm(flags: u16, vmcb_pa: u64, pages: usize) -> Vec<u8> {
     let mut b = vec![0u8; HEADER_SIZE + pages * PAGE];
     let n = b.len() as u32;
@@ -67,7 +76,114 @@ fn svm(flags: u16, vmcb_pa: u64, pages: usize) -> Vec<u8> {
     b[2..4].copy_from_slice(&FORMAT_SVM.to_le_bytes());
     b[4..8].copy_from_slice(&n.to_le_bytes());
     b[8..16].copy_from_slice(&vmcb_pa.to_le_bytes());
+    if pages > 0 {
+        // L1 in long mode with paging.
+        b[SAVE_CR0..SAVE_CR0 + 8].copy_from_slice(&0x8000_0011u64.to_le_bytes());
+        b[SAVE_EFER..SAVE_EFER + 8].copy_from_slice(&0x1d00u64.to_le_bytes());
+    }
     b
+}
+
+fn put(b: &mut [u8], at: usize, v: u64) {
+    b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+}
+
+/// svm_set_nested_state() refuses, whatever the vCPU, an L1 save area
+/// without paging or protection, in virtual-8086 mode, or with EFER.LMA
+/// but not EFER.LME; only in guest mode, where it reads it.
+#[test]
+fn svm_l1_save_area() {
+    let parse = |b: &[u8]| KvmNestedState::parse(b, Vendor::Svm).map(|_| ());
+    let good = svm(GUEST_MODE, 0x3000, 1);
+    assert_eq!(parse(&good), Ok(()));
+    for (what, at, v) in [
+        ("CR0.PG clear", SAVE_CR0, 0x11u64),
+        ("CR0.PE clear", SAVE_CR0, 0x8000_0010),
+        ("RFLAGS.VM", SAVE_RFLAGS, 1 << 17),
+        ("EFER.LMA without LME", SAVE_EFER, 0x1400),
+    ] {
+        let mut b = good.clone();
+        put(&mut b, at, v);
+        assert_eq!(parse(&b), Err(StateError::KvmData), "{what}");
+        // Outside guest mode the area is not read.
+        b[0..2].copy_from_slice(&0u16.to_le_bytes());
+        assert_eq!(parse(&b), Ok(()), "{what} outside guest mode");
+    }
+}
+
+/// vmx_set_nested_state(): the vmcs12's revision, and in guest mode with
+/// VMCS shadowing and a link pointer, the shadow vmcs12 (present, of the
+/// revision, with the shadow-VMCS indicator).
+#[test]
+fn vmx_vmcs12_data() {
+    let mut b = Vmx::guest_mode().blob();
+    assert_eq!(KvmNestedState::parse(&b, Vendor::Vmx).map(|_| ()), Ok(()));
+    b[128] ^= 1;
+    assert_eq!(
+        KvmNestedState::parse(&b, Vendor::Vmx).unwrap_err(),
+        StateError::KvmData
+    );
+    // Not in guest mode, the revision still counts.
+    let mut b = Vmx {
+        flags: 0,
+        ..Vmx::guest_mode()
+    }
+    .blob();
+    b[128] ^= 1;
+    assert_eq!(
+        KvmNestedState::parse(&b, Vendor::Vmx).unwrap_err(),
+        StateError::KvmData
+    );
+    // VMCS shadowing with a link pointer: the shadow must be right.
+    let shadowed = |pages: usize, shadow_hdr: u32, link: u64| {
+        let mut b = Vmx {
+            pages,
+            ..Vmx::guest_mode()
+        }
+        .blob();
+        let v = nestvirt_engine::state::kvm::vmcs12_of(&b[128..]);
+        let mut v = v;
+        use nestvirt_engine::vmx::Field;
+        v.set(Field::CpuBasedVmExecControl, 1 << 31);
+        v.set(Field::SecondaryVmExecControl, 1 << 14);
+        v.set(Field::VmcsLinkPointer, link);
+        let n = (b.len() - 128).min(4096);
+        b[128..128 + n].copy_from_slice(&v.as_bytes()[..n]);
+        if pages == 2 {
+            b[128 + 4096..128 + 4100].copy_from_slice(&shadow_hdr.to_le_bytes());
+        }
+        KvmNestedState::parse(&b, Vendor::Vmx).map(|_| ())
+    };
+    let good = VMCS12_REVISION | 1 << 31;
+    assert_eq!(shadowed(2, good, 0x9000), Ok(()));
+    assert_eq!(
+        shadowed(2, VMCS12_REVISION, 0x9000),
+        Err(StateError::KvmData)
+    );
+    assert_eq!(shadowed(2, good ^ 1, 0x9000), Err(StateError::KvmData));
+    assert_eq!(shadowed(1, good, 0x9000), Err(StateError::KvmSize));
+    // Without a link pointer the shadow is not read.
+    assert_eq!(shadowed(1, 0, INVALID_GPA), Ok(()));
+}
+
+/// What decides whether a VMX blob holds a vmcs12 is sizeof(struct
+/// vmcs12), 998 bytes, not the page.
+#[test]
+fn vmx_vmcs12_size_boundary() {
+    let cut = |len: usize, flags: u16| {
+        let mut b = Vmx {
+            flags,
+            ..Vmx::guest_mode()
+        }
+        .blob();
+        b.truncate(HEADER_SIZE + len);
+        let n = b.len() as u32;
+        b[4..8].copy_from_slice(&n.to_le_bytes());
+        KvmNestedState::parse(&b, Vendor::Vmx).map(|_| ())
+    };
+    assert_eq!(cut(VMCS12_STRUCT_SIZE, 0), Ok(()));
+    assert_eq!(cut(VMCS12_STRUCT_SIZE, GUEST_MODE), Ok(()));
+    assert_eq!(cut(VMCS12_STRUCT_SIZE - 1, 0), Err(StateError::KvmSize));
 }
 
 #[test]
@@ -227,6 +343,23 @@ fn each_vmx_refusal() {
             "SMM guest mode and guest mode",
             Vmx {
                 smm_flags: SMM_VMXON | SMM_GUEST_MODE,
+                ..g()
+            },
+            StateError::KvmFlags,
+        ),
+        (
+            "SMM VMXON and guest mode",
+            Vmx {
+                smm_flags: SMM_VMXON,
+                ..g()
+            },
+            StateError::KvmFlags,
+        ),
+        (
+            "SMM VMXON and a pending run",
+            Vmx {
+                flags: GUEST_MODE | RUN_PENDING,
+                smm_flags: SMM_VMXON,
                 ..g()
             },
             StateError::KvmFlags,

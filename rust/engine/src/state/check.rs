@@ -6,7 +6,8 @@
 //! the kernel's hooks run.
 //!
 //! In guest mode the vmcb12 or vmcs12 is checked as KVM_SET_NESTED_STATE
-//! restores it: SVM the control area (the save area there is L1's), VMX
+//! restores it: SVM the control area and the save area (L1's there, which
+//! KVM checks as VMRUN checks L2's), VMX
 //! the whole vmcs12 with the host address-space size taken from its own
 //! VM-exit control and no SMM, as the kvm-intel glue does for restored
 //! state. Outside guest mode no L2 state is restored and nothing is
@@ -14,13 +15,13 @@
 
 use super::container::{Container, Vendor};
 use super::error::StateError;
-use super::kvm::KvmNestedState;
+use super::kvm::{vmcs12_of, KvmHeader, KvmNestedState};
 use crate::engine::bytes::le_u64;
 use crate::engine::rule::{ClassModes, Outcome};
 use crate::engine::svm::{
     check_entry, EntryKind, Features, SvmCaps, SvmRule, Vmcb12, VmrunOperand,
 };
-use crate::engine::vmx::{bits::exit, check_vmx_entry, L1Env, Vmcs12, VmxRule};
+use crate::engine::vmx::{bits::exit, check_vmx_entry, L1Env, VmxRule};
 
 /// SVM's `l1-caps` payload: the hook ABI's `struct nestvirt_svm_l1`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,9 +50,11 @@ impl SvmL1 {
         }
     }
 
-    /// Reads the little-endian layout; `None` unless exactly 24 bytes.
+    /// Reads the little-endian layout; `None` unless exactly 24 bytes with
+    /// the reserved ones (18 to 23) zero.
     pub fn from_bytes(b: &[u8]) -> Option<Self> {
-        (b.len() == Self::BYTES).then(|| Self {
+        let reserved = b.get(18..).is_some_and(|r| r.iter().any(|&x| x != 0));
+        (b.len() == Self::BYTES && !reserved).then(|| Self {
             features: le_u64(b, 0),
             hsave_pa: le_u64(b, 8),
             maxphyaddr: b.get(16).copied().unwrap_or(0),
@@ -111,13 +114,18 @@ pub fn check_container(c: &Container<'_>, modes: ClassModes) -> Result<Checked, 
     }
     match c.vendor {
         Vendor::Svm => {
-            let l1 = SvmL1::from_bytes(c.l1_caps).ok_or(StateError::SectionSize)?;
+            // The container checked the length: only reserved bytes fail.
+            let l1 = SvmL1::from_bytes(c.l1_caps).ok_or(StateError::Reserved)?;
             let page = state.state_page().ok_or(StateError::KvmSize)?;
             let vmcb = Vmcb12::view(page).ok_or(StateError::KvmSize)?;
             // No VMRUN executes on a restore: its operand is not checked.
+            // KVM checks the controls and, as VMRUN checks L2's, the save
+            // area, which is L1's here (nested_vmcb_check_save()): the
+            // save and control classes, as on the return from SMM.
             let op = VmrunOperand::default();
+            let kind = EntryKind::Rsm;
             Ok(Checked::Svm(check_entry(
-                EntryKind::SetState,
+                kind,
                 &op,
                 &vmcb,
                 &l1.caps(),
@@ -126,12 +134,14 @@ pub fn check_container(c: &Container<'_>, modes: ClassModes) -> Result<Checked, 
         }
         Vendor::Vmx => {
             let env = L1Env::from_bytes(c.l1_caps).ok_or(StateError::SectionSize)?;
-            let page = state.state_page().ok_or(StateError::KvmSize)?;
-            let bytes: [u8; Vmcs12::SIZE] = page.try_into().map_err(|_| StateError::KvmSize)?;
-            let vmcs = Vmcs12::from_bytes(bytes);
+            let vmcs = vmcs12_of(state.data);
             let mut ctx = env.context();
             ctx.l1_efer_lma = vmcs.vm_exit_controls() & exit::HOST_ADDR_SPACE_SIZE != 0;
             ctx.in_smm = false;
+            // KVM made the restored vmcs12 current before it checks it.
+            if let KvmHeader::Vmx { vmcs12_pa, .. } = state.header {
+                ctx.current_vmcs_ptr = vmcs12_pa;
+            }
             Ok(Checked::Vmx(check_vmx_entry(
                 &vmcs,
                 &env.caps(),

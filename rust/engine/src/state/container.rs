@@ -291,6 +291,9 @@ impl<'a> Container<'a> {
                 }
                 continue;
             };
+            if (s.flags & SECTION_REQUIRED != 0) != t.required() {
+                return Err(StateError::SectionFlags);
+            }
             let bit = 1u32 << (t as u32);
             if seen & bit != 0 {
                 return Err(StateError::SectionDuplicate);

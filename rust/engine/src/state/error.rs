@@ -45,9 +45,17 @@ pub enum StateError {
     /// KVM's nested state: a header field KVM would refuse (an address
     /// that is not page aligned, guest mode without a VMCS, ...).
     KvmHeader,
+    /// KVM's nested state: its data KVM would refuse whatever the vCPU (a
+    /// vmcs12 or shadow vmcs12 of another revision, a shadow without its
+    /// indicator; an L1 save area without paging, in virtual-8086 mode or
+    /// with EFER.LMA but not LME).
+    KvmData,
     /// nestvirt's per-vCPU section: a class mode that is not off, audit or
-    /// enforce, or more classes than the vendor has.
+    /// enforce.
     VcpuModes,
+    /// A known section without the flags its type has (types 1 and 3
+    /// `REQUIRED`, type 2 not).
+    SectionFlags,
 }
 
 impl StateError {
@@ -70,7 +78,9 @@ impl StateError {
         Self::KvmSize,
         Self::KvmFlags,
         Self::KvmHeader,
+        Self::KvmData,
         Self::VcpuModes,
+        Self::SectionFlags,
     ];
 
     /// The stable ID.
@@ -93,7 +103,9 @@ impl StateError {
             Self::KvmSize => "STATE-KVM-SIZE",
             Self::KvmFlags => "STATE-KVM-FLAGS",
             Self::KvmHeader => "STATE-KVM-HEADER",
+            Self::KvmData => "STATE-KVM-DATA",
             Self::VcpuModes => "STATE-VCPU-MODES",
+            Self::SectionFlags => "STATE-SECTION-FLAGS",
         }
     }
 

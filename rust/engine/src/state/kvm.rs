@@ -11,6 +11,15 @@
 use super::container::Vendor;
 use super::error::StateError;
 use crate::engine::bytes::{le_u16, le_u32, le_u64};
+use crate::engine::svm::Vmcb12;
+use crate::engine::vmx::bits::{proc, proc2};
+use crate::engine::vmx::Vmcs12;
+
+const CR0_PE: u64 = 1;
+const CR0_PG: u64 = 1 << 31;
+const RFLAGS_VM: u64 = 1 << 17;
+const EFER_LME: u64 = 1 << 8;
+const EFER_LMA: u64 = 1 << 10;
 
 /// `sizeof(struct kvm_nested_state)`: the header before the data.
 pub const HEADER_SIZE: usize = 128;
@@ -38,6 +47,11 @@ pub const SMM_VMXON: u16 = 0x2;
 pub const VMX_PREEMPTION_TIMER_DEADLINE: u32 = 0x1;
 /// KVM's `INVALID_GPA`.
 pub const INVALID_GPA: u64 = !0;
+/// `sizeof(struct vmcs12)` (packed): what KVM copies of each vmcs12 and
+/// what decides whether a blob holds one.
+pub const VMCS12_STRUCT_SIZE: usize = 998;
+/// `VMCS12_REVISION`: the revision identifier of every vmcs12 KVM writes.
+pub const VMCS12_REVISION: u32 = 0x11e5_7ed0;
 
 /// The vendor part of the header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,16 +127,17 @@ impl<'a> KvmNestedState<'a> {
         if flags & RUN_PENDING != 0 && flags & GUEST_MODE == 0 {
             return Err(StateError::KvmFlags);
         }
+        let data = blob.get(HEADER_SIZE..).unwrap_or(&[]);
         let header = match vendor {
-            Vendor::Vmx => vmx_header(head, flags, size)?,
-            Vendor::Svm => svm_header(head, flags, size)?,
+            Vendor::Vmx => vmx_header(head, flags, size, data)?,
+            Vendor::Svm => svm_header(head, flags, size, data)?,
         };
         Ok(Self {
             flags,
             format,
             size,
             header,
-            data: blob.get(HEADER_SIZE..).unwrap_or(&[]),
+            data,
         })
     }
 
@@ -138,7 +153,7 @@ impl<'a> KvmNestedState<'a> {
 }
 
 /// `vmx_set_nested_state()`'s checks of the header.
-fn vmx_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateError> {
+fn vmx_header(head: &[u8], flags: u16, size: u32, data: &[u8]) -> Result<KvmHeader, StateError> {
     let vmxon_pa = le_u64(head, 8);
     let vmcs12_pa = le_u64(head, 16);
     let smm_flags = le_u16(head, 24);
@@ -152,7 +167,9 @@ fn vmx_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateErro
     } else if !page_aligned(vmxon_pa) {
         return Err(StateError::KvmHeader);
     }
-    if smm_flags & SMM_GUEST_MODE != 0 && flags & GUEST_MODE != 0 {
+    // In SMM KVM refuses guest mode and a pending run; outside SMM, any
+    // SMM flag: together they are refused whatever the vCPU's SMM state.
+    if smm_flags != 0 && flags & (GUEST_MODE | RUN_PENDING) != 0 {
         return Err(StateError::KvmFlags);
     }
     if smm_flags & !(SMM_GUEST_MODE | SMM_VMXON) != 0
@@ -165,7 +182,7 @@ fn vmx_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateErro
     }
     if vmxon_pa == INVALID_GPA {
         // Not in VMX operation: KVM takes nothing more from the blob.
-    } else if (size as usize) < HEADER_SIZE + PAGE {
+    } else if (size as usize) < HEADER_SIZE + VMCS12_STRUCT_SIZE {
         // VMXON without a current VMCS.
         if flags & (GUEST_MODE | EVMCS) != 0 || vmcs12_pa != INVALID_GPA {
             return Err(StateError::KvmSize);
@@ -177,6 +194,7 @@ fn vmx_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateErro
         if vmcs12_pa == INVALID_GPA && flags & EVMCS == 0 {
             return Err(StateError::KvmHeader);
         }
+        vmx_data(flags, size, data)?;
     }
     Ok(KvmHeader::Vmx {
         vmxon_pa,
@@ -187,8 +205,49 @@ fn vmx_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateErro
     })
 }
 
-/// `svm_set_nested_state()`'s checks of the header.
-fn svm_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateError> {
+/// What `vmx_set_nested_state()` and `nested_vmx_check_restored_vmcs12()`
+/// check of the vmcs12 and the shadow vmcs12 themselves: the revision
+/// identifier, and in guest mode with VMCS shadowing and a link pointer,
+/// the shadow's presence, revision and shadow-VMCS indicator.
+fn vmx_data(flags: u16, size: u32, data: &[u8]) -> Result<(), StateError> {
+    if le_u32(data, 0) != VMCS12_REVISION {
+        return Err(StateError::KvmData);
+    }
+    if flags & GUEST_MODE == 0 {
+        return Ok(());
+    }
+    let vmcs = vmcs12_of(data);
+    let shadowing = vmcs.cpu_based_vm_exec_control() & proc::ACTIVATE_SECONDARY != 0
+        && vmcs.secondary_vm_exec_control() & proc2::SHADOW_VMCS != 0;
+    if !shadowing || vmcs.vmcs_link_pointer() == INVALID_GPA {
+        return Ok(());
+    }
+    if (size as usize) < HEADER_SIZE + PAGE + VMCS12_STRUCT_SIZE {
+        return Err(StateError::KvmSize);
+    }
+    let shadow_hdr = le_u32(data, PAGE);
+    if shadow_hdr & 0x7fff_ffff != VMCS12_REVISION || shadow_hdr >> 31 == 0 {
+        return Err(StateError::KvmData);
+    }
+    Ok(())
+}
+
+/// The vmcs12 at the start of `data`, as KVM copies it: the bytes present
+/// (at most a page), zeros after them.
+pub fn vmcs12_of(data: &[u8]) -> Vmcs12 {
+    let mut bytes = [0u8; Vmcs12::SIZE];
+    for (b, d) in bytes.iter_mut().zip(data) {
+        *b = *d;
+    }
+    Vmcs12::from_bytes(bytes)
+}
+
+/// `svm_set_nested_state()`'s checks of the header, and in guest mode of
+/// L1's save area in the vmcb12 page that do not depend on the vCPU: CR0.PG
+/// and CR0.PE set, RFLAGS.VM clear, no EFER.LMA without EFER.LME. (Its
+/// `nested_vmcb_check_save()` of that area is the catalogue's save class,
+/// [`super::check_container`].)
+fn svm_header(head: &[u8], flags: u16, size: u32, data: &[u8]) -> Result<KvmHeader, StateError> {
     let vmcb_pa = le_u64(head, 8);
     let gpat = le_u64(head, 16);
     if flags & !(GUEST_MODE | RUN_PENDING | GIF_SET) != 0 {
@@ -200,6 +259,15 @@ fn svm_header(head: &[u8], flags: u16, size: u32) -> Result<KvmHeader, StateErro
         }
         if (size as usize) < HEADER_SIZE + PAGE {
             return Err(StateError::KvmSize);
+        }
+        let l1 = Vmcb12::view(data).ok_or(StateError::KvmSize)?;
+        let (cr0, efer) = (l1.cr0(), l1.efer());
+        if cr0 & CR0_PG == 0
+            || cr0 & CR0_PE == 0
+            || l1.rflags() & RFLAGS_VM != 0
+            || (efer & EFER_LMA != 0 && efer & EFER_LME == 0)
+        {
+            return Err(StateError::KvmData);
         }
     }
     Ok(KvmHeader::Svm { vmcb_pa, gpat })
