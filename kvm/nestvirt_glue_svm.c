@@ -257,9 +257,11 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 		/*
 		 * The fields this check reads, again from the caches vmcb02
 		 * was built from: nestvirt may have attached since this
-		 * entry's vmcb12 hook ran. It reads no other field of the
-		 * image.
+		 * entry's vmcb12 hook ran, which then computed no features
+		 * either. It reads no other field of the image.
 		 */
+		if (unlikely(!img->l1_features_kept))
+			nestvirt_svm_l1_features(vcpu, img);
 		if (nestvirt_svm_fill_vmcb02_fields(img, &svm->nested.ctl))
 			nestvirt_svm_forget(img);
 		/* vmcb02's intercepts only matter to this check's memo. */
