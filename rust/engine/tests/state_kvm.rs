@@ -135,27 +135,36 @@ fn vmx_vmcs12_data() {
         StateError::KvmData
     );
     // VMCS shadowing with a link pointer: the shadow must be right.
+    let shadowed_as =
+        |flags: u16, ctl: u64, ctl2: u64, pages: usize, shadow_hdr: u32, link: u64| {
+            let mut b = Vmx {
+                flags,
+                pages,
+                ..Vmx::guest_mode()
+            }
+            .blob();
+            let v = nestvirt_engine::state::kvm::vmcs12_of(&b[128..]);
+            let mut v = v;
+            use nestvirt_engine::vmx::Field;
+            v.set(Field::CpuBasedVmExecControl, ctl);
+            v.set(Field::SecondaryVmExecControl, ctl2);
+            v.set(Field::VmcsLinkPointer, link);
+            let n = (b.len() - 128).min(4096);
+            b[128..128 + n].copy_from_slice(&v.as_bytes()[..n]);
+            if pages == 2 {
+                b[128 + 4096..128 + 4100].copy_from_slice(&shadow_hdr.to_le_bytes());
+            }
+            KvmNestedState::parse(&b, Vendor::Vmx).map(|_| ())
+        };
     let shadowed = |pages: usize, shadow_hdr: u32, link: u64| {
-        let mut b = Vmx {
-            pages,
-            ..Vmx::guest_mode()
-        }
-        .blob();
-        let v = nestvirt_engine::state::kvm::vmcs12_of(&b[128..]);
-        let mut v = v;
-        use nestvirt_engine::vmx::Field;
-        v.set(Field::CpuBasedVmExecControl, 1 << 31);
-        v.set(Field::SecondaryVmExecControl, 1 << 14);
-        v.set(Field::VmcsLinkPointer, link);
-        let n = (b.len() - 128).min(4096);
-        b[128..128 + n].copy_from_slice(&v.as_bytes()[..n]);
-        if pages == 2 {
-            b[128 + 4096..128 + 4100].copy_from_slice(&shadow_hdr.to_le_bytes());
-        }
-        KvmNestedState::parse(&b, Vendor::Vmx).map(|_| ())
+        shadowed_as(GUEST_MODE, 1 << 31, 1 << 14, pages, shadow_hdr, link)
     };
     let good = VMCS12_REVISION | 1 << 31;
     assert_eq!(shadowed(2, good, 0x9000), Ok(()));
+    // Only in guest mode, and only with both controls, is the shadow read.
+    assert_eq!(shadowed_as(0, 1 << 31, 1 << 14, 2, 0, 0x9000), Ok(()));
+    assert_eq!(shadowed_as(GUEST_MODE, 1 << 31, 0, 2, 0, 0x9000), Ok(()));
+    assert_eq!(shadowed_as(GUEST_MODE, 0, 1 << 14, 2, 0, 0x9000), Ok(()));
     assert_eq!(
         shadowed(2, VMCS12_REVISION, 0x9000),
         Err(StateError::KvmData)
@@ -184,6 +193,49 @@ fn vmx_vmcs12_size_boundary() {
     assert_eq!(cut(VMCS12_STRUCT_SIZE, 0), Ok(()));
     assert_eq!(cut(VMCS12_STRUCT_SIZE, GUEST_MODE), Ok(()));
     assert_eq!(cut(VMCS12_STRUCT_SIZE - 1, 0), Err(StateError::KvmSize));
+}
+
+/// A shadowed guest needs exactly the shadow's 998 bytes after the page.
+#[test]
+fn vmx_shadow_size_boundary() {
+    use nestvirt_engine::vmx::Field;
+    let mut b = Vmx {
+        pages: 2,
+        ..Vmx::guest_mode()
+    }
+    .blob();
+    let mut v = nestvirt_engine::state::kvm::vmcs12_of(&b[128..]);
+    v.set(Field::CpuBasedVmExecControl, 1 << 31);
+    v.set(Field::SecondaryVmExecControl, 1 << 14);
+    v.set(Field::VmcsLinkPointer, 0x9000);
+    b[128..128 + 4096].copy_from_slice(v.as_bytes());
+    let hdr = VMCS12_REVISION | 1 << 31;
+    b[128 + 4096..128 + 4100].copy_from_slice(&hdr.to_le_bytes());
+    let cut = |len: usize| {
+        let mut c = b[..len].to_vec();
+        let n = c.len() as u32;
+        c[4..8].copy_from_slice(&n.to_le_bytes());
+        KvmNestedState::parse(&c, Vendor::Vmx).map(|_| ())
+    };
+    assert_eq!(cut(HEADER_SIZE + PAGE + VMCS12_STRUCT_SIZE), Ok(()));
+    assert_eq!(
+        cut(HEADER_SIZE + PAGE + VMCS12_STRUCT_SIZE - 1),
+        Err(StateError::KvmSize)
+    );
+}
+
+/// In guest mode an SVM blob holds the whole vmcb12 page: the control and
+/// save areas alone (1768 bytes) are not enough for KVM.
+#[test]
+fn svm_page_is_whole() {
+    let mut b = svm(GUEST_MODE, 0x3000, 1);
+    b.truncate(HEADER_SIZE + 1768);
+    let n = b.len() as u32;
+    b[4..8].copy_from_slice(&n.to_le_bytes());
+    assert_eq!(
+        KvmNestedState::parse(&b, Vendor::Svm).unwrap_err(),
+        StateError::KvmSize
+    );
 }
 
 #[test]
