@@ -49,6 +49,19 @@ static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
 
 DEFINE_STATIC_KEY_FALSE(nestvirt_hooks_key);
 
+/*
+ * Whether what L1 may use (its CPUID, its VMX capability MSRs and other
+ * feature MSRs) is final: once the vCPU has run, KVM refuses any change to
+ * them (kvm_set_cpuid(), do_set_msr() on immutable feature MSRs), so what
+ * the glue derives from them may be kept. Being in guest mode is not
+ * enough (kvm_can_set_cpuid_and_feature_msrs()): KVM_SET_NESTED_STATE can
+ * leave it again before the first run.
+ */
+static __always_inline bool nestvirt_l1_model_final(struct kvm_vcpu *vcpu)
+{
+	return vcpu->arch.last_vmentry_cpu != -1;
+}
+
 /* The attached ops; written under nestvirt_attach_lock, read under RCU. */
 static const struct nestvirt_hook_ops __rcu *nestvirt_ops;
 static DEFINE_MUTEX(nestvirt_attach_lock);

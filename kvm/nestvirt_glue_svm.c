@@ -44,8 +44,16 @@ static_assert(offsetof(struct nestvirt_svm_state, vmrun) == NESTVIRT_VMCB12_BYTE
 static_assert(NESTVIRT_VMCB12_BYTES == 1768);
 static_assert(MAX_INTERCEPT == NESTVIRT_SVM_INTERCEPT_WORDS);
 
-static void nestvirt_svm_l1_features(struct kvm_vcpu *vcpu,
-				     struct nestvirt_svm_state *img);
+static void __nestvirt_svm_l1_features(struct kvm_vcpu *vcpu,
+				       struct nestvirt_svm_state *img);
+
+/* What L1 may use, in @img, unless kept there already. */
+static __always_inline void nestvirt_svm_l1_features(struct kvm_vcpu *vcpu,
+						     struct nestvirt_svm_state *img)
+{
+	if (unlikely(!img->l1_features_kept))
+		__nestvirt_svm_l1_features(vcpu, img);
+}
 
 /*
  * Test only: the next N per-vCPU allocations fail as a failed kzalloc()
@@ -194,8 +202,7 @@ nestvirt_svm_image(struct vcpu_svm *svm,
 
 	if (!img)
 		return NULL;
-	if (unlikely(!img->l1_features_kept))
-		nestvirt_svm_l1_features(&svm->vcpu, img);
+	nestvirt_svm_l1_features(&svm->vcpu, img);
 	/* The vmcb02 check reads these only: they alone void its memo. */
 	if (nestvirt_svm_fill_vmcb02_fields(img, ctl))
 		nestvirt_svm_forget(img);
@@ -260,8 +267,7 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 		 * entry's vmcb12 hook ran, which then computed no features
 		 * either. It reads no other field of the image.
 		 */
-		if (unlikely(!img->l1_features_kept))
-			nestvirt_svm_l1_features(vcpu, img);
+		nestvirt_svm_l1_features(vcpu, img);
 		if (nestvirt_svm_fill_vmcb02_fields(img, &svm->nested.ctl))
 			nestvirt_svm_forget(img);
 		/* vmcb02's intercepts only matter to this check's memo. */
@@ -290,7 +296,7 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
  * would make nestvirt reject a valid L2, so when in doubt, report.
  *
  * The EFER and CR4 answers depend only on L1's CPUID: the result is kept
- * once the CPUID can no longer change (nestvirt_svm_l1_features()), not
+ * once the CPUID can no longer change (__nestvirt_svm_l1_features()), not
  * recomputed on every VMRUN.
  */
 static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
@@ -345,16 +351,14 @@ static u64 nestvirt_svm_features(struct kvm_vcpu *vcpu)
 
 /*
  * What L1 may use, for the checks of @img: computed by each entry that
- * lays out the image until the vCPU has run, then kept, as KVM accepts no
- * other CPUID from then on (kvm_can_set_cpuid_and_feature_msrs(); being
- * in guest mode is not enough: KVM_SET_NESTED_STATE can leave it again).
- * Out of line: the replayed entries never get here.
+ * lays out the image until it is final (nestvirt_l1_model_final()), then
+ * kept. Out of line: the replayed entries never get here.
  */
-static noinline void nestvirt_svm_l1_features(struct kvm_vcpu *vcpu,
-					      struct nestvirt_svm_state *img)
+static noinline void __nestvirt_svm_l1_features(struct kvm_vcpu *vcpu,
+						struct nestvirt_svm_state *img)
 {
 	img->l1_features = nestvirt_svm_features(vcpu);
-	img->l1_features_kept = vcpu->arch.last_vmentry_cpu != -1;
+	img->l1_features_kept = nestvirt_l1_model_final(vcpu);
 }
 
 static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,

@@ -52,9 +52,8 @@ static u64 nestvirt_vmx_efer_allowed(struct kvm_vcpu *vcpu)
 /*
  * nestvirt's per-vCPU state in kvm-intel (vmx->nested.nestvirt). @model is
  * the part of the env that follows from L1's CPUID and feature MSRs only,
- * kept (@model_kept) once the vCPU has run: KVM then refuses any change to
- * them (kvm_set_cpuid(), do_set_msr() on immutable feature MSRs). @memo is
- * nestvirt.ko's scratch (struct nestvirt_vmx_l1), opaque here.
+ * kept (@model_kept) once those are final (nestvirt_l1_model_final()).
+ * @memo is nestvirt.ko's scratch (struct nestvirt_vmx_l1), opaque here.
  */
 struct nestvirt_vmx_state {
 	struct nestvirt_vmx_env model;
@@ -121,7 +120,7 @@ static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
 		*env = state->model;
 	} else {
 		nestvirt_vmx_fill_model(vcpu, env);
-		if (state && vcpu->arch.last_vmentry_cpu != -1) {
+		if (state && nestvirt_l1_model_final(vcpu)) {
 			state->model = *env;
 			state->model_kept = true;
 		}
