@@ -14,7 +14,7 @@ use nestvirt_engine::state::{
     check_container, Checked, Container, KvmNestedState, StateError, SvmL1, Vendor,
 };
 use nestvirt_engine::svm::{layout, SvmClass};
-use nestvirt_engine::vmx::{Field, L1Env, Vmcs12, VmxClass};
+use nestvirt_engine::vmx::{Field, L1Env, VmxClass};
 use serde_json::{json, Value};
 
 /// A state file, decoded as far as its kind allows.
@@ -322,7 +322,7 @@ pub fn diff(a: &StateFile<'_>, b: &StateFile<'_>) -> Vec<Difference> {
             }
         }
         (Vendor::Vmx, Some(pa), Some(pb)) => {
-            let (va, vb) = (vmcs12(&pa), vmcs12(&pb));
+            let (va, vb) = (kvm::vmcs12_of(&pa), kvm::vmcs12_of(&pb));
             for &f in Field::ALL {
                 differ(
                     &mut out,
@@ -379,12 +379,20 @@ pub fn diff(a: &StateFile<'_>, b: &StateFile<'_>) -> Vec<Difference> {
     out
 }
 
-fn vmcs12(page: &[u8]) -> Vmcs12 {
-    let mut bytes = [0u8; Vmcs12::SIZE];
-    let n = page.len().min(Vmcs12::SIZE);
-    bytes[..n].copy_from_slice(&page[..n]);
-    Vmcs12::from_bytes(bytes)
-}
+/// The leaves `text` prints in decimal (by how their key ends): sizes,
+/// counts, offsets and widths. Every other number is an address, a bit
+/// mask or an MSR value, printed in hex.
+const DECIMAL_KEYS: &[&str] = &[
+    "length",
+    "size",
+    "bytes",
+    "offset",
+    "maxphyaddr",
+    "bits",
+    "cpl",
+    "type",
+    "version",
+];
 
 /// The text form of a JSON dump: one `key: value` line per leaf.
 pub fn text(v: &Value) -> String {
@@ -405,19 +413,7 @@ pub fn text(v: &Value) -> String {
                     walk(&format!("{prefix}[{i}]"), x, out);
                 }
             }
-            Value::Number(n)
-                if n.is_u64()
-                    && prefix != "total_size"
-                    && !prefix.ends_with("length")
-                    && !prefix.ends_with("size")
-                    && !prefix.ends_with("bytes")
-                    && !prefix.ends_with("offset")
-                    && !prefix.ends_with("maxphyaddr")
-                    && !prefix.ends_with("bits")
-                    && !prefix.ends_with("cpl")
-                    && !prefix.ends_with("type")
-                    && !prefix.ends_with("version") =>
-            {
+            Value::Number(n) if n.is_u64() && !DECIMAL_KEYS.iter().any(|k| prefix.ends_with(k)) => {
                 out.push_str(&format!("{prefix}: 0x{:x}\n", n.as_u64().unwrap_or(0)));
             }
             Value::String(s) => out.push_str(&format!("{prefix}: {s}\n")),
