@@ -23,6 +23,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": nestvirt: " fmt
 
+#include <linux/file.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -46,6 +47,18 @@ MODULE_VERSION(NESTVIRT_VERSION "-nestvirt");
 /* What L1 sees, for the checks: nestvirt_glue_svm.c / nestvirt_glue_vmx.c. */
 static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
 					     union nestvirt_l1 *l1);
+
+/*
+ * The state ioctls' vendor part (the same files): KVM's get_state and
+ * set_state, and what L1 of the vCPU may use, filled into @call.
+ */
+static int nestvirt_get_state(struct kvm_vcpu *vcpu,
+			      struct kvm_nested_state __user *user, u32 size);
+static int nestvirt_set_state(struct kvm_vcpu *vcpu,
+			      struct kvm_nested_state __user *user,
+			      struct kvm_nested_state *header);
+static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
+			      struct nestvirt_state_call *call);
 
 DEFINE_STATIC_KEY_FALSE(nestvirt_hooks_key);
 
@@ -221,6 +234,108 @@ static void nestvirt_detach(const struct nestvirt_hook_ops *ops)
 	pr_info("hooks detached\n");
 }
 
+/*
+ * The vCPU behind @file, or NULL when it is not a vCPU of this module's VMs.
+ * kvm_init() makes the loading vendor module the owner of KVM's file
+ * operations (virt/kvm/kvm_main.c); of those, the vCPU's and the device's
+ * and guest_memfd's have .mmap, and only create_vcpu_fd() names its
+ * anonymous inode "kvm-vcpu:<id>". KVM exports no test for a vCPU file
+ * (file_is_kvm() is for VM files).
+ */
+static struct kvm_vcpu *nestvirt_vcpu_of_file(struct file *file)
+{
+	static const char prefix[] = "kvm-vcpu:";
+	struct kvm_vcpu *vcpu;
+
+	if (file->f_op->owner != THIS_MODULE || !file->f_op->mmap ||
+	    strncmp(file->f_path.dentry->d_name.name, prefix,
+		    sizeof(prefix) - 1))
+		return NULL;
+	vcpu = file->private_data;
+	/* Online (KVM_RUN waits for that too), and in its VM's table. */
+	if (kvm_get_vcpu_by_id(vcpu->kvm, vcpu->vcpu_id) != vcpu)
+		return NULL;
+	return vcpu;
+}
+
+/* KVM_SET_NESTED_STATE's own checks of the header (kvm_arch_vcpu_ioctl()). */
+static bool nestvirt_state_header_ok(const struct kvm_nested_state *h)
+{
+	if (h->size < sizeof(*h))
+		return false;
+	if (h->flags & ~(KVM_STATE_NESTED_RUN_PENDING |
+			 KVM_STATE_NESTED_GUEST_MODE |
+			 KVM_STATE_NESTED_EVMCS |
+			 KVM_STATE_NESTED_MTF_PENDING |
+			 KVM_STATE_NESTED_GIF_SET))
+		return false;
+	return !((h->flags & KVM_STATE_NESTED_RUN_PENDING) &&
+		 !(h->flags & KVM_STATE_NESTED_GUEST_MODE));
+}
+
+static int nestvirt_state_on(struct kvm_vcpu *vcpu,
+			     struct nestvirt_state_call *call)
+{
+	struct kvm_nested_state header;
+	int r, idx;
+
+	call->vcpu_id = vcpu->vcpu_id;
+	nestvirt_state_l1(vcpu, call);
+	switch (call->op) {
+	case NESTVIRT_STATE_GET:
+		r = nestvirt_get_state(vcpu, call->kvm_state, call->room);
+		if (r < 0)
+			return r;
+		/* @room is at least the maximum: cannot happen. */
+		if (WARN_ON_ONCE(r > call->room))
+			return -E2BIG;
+		call->size = r;
+		return 0;
+	case NESTVIRT_STATE_SET:
+		memcpy(&header, call->header, sizeof(header));
+		if (!nestvirt_state_header_ok(&header) || !call->check)
+			return -EINVAL;
+		r = call->check(call);
+		if (r)
+			return r;
+		idx = srcu_read_lock(&vcpu->kvm->srcu);
+		r = nestvirt_set_state(vcpu, call->kvm_state, &header);
+		srcu_read_unlock(&vcpu->kvm->srcu, idx);
+		/* vmx_set_nested_state() passes on NVMX_VMENTRY_VMEXIT. */
+		return r > 0 ? -EINVAL : r;
+	}
+	return -EINVAL;
+}
+
+static int nestvirt_nested_state(struct nestvirt_state_call *call)
+{
+	struct kvm_vcpu *vcpu;
+	int r;
+
+	if (call->op == NESTVIRT_STATE_MAX_SIZE) {
+		call->size = nestvirt_get_state(NULL, NULL, 0);
+		return 0;
+	}
+	CLASS(fd, f)(call->vcpu_fd);
+	if (fd_empty(f))
+		return -EBADF;
+	vcpu = nestvirt_vcpu_of_file(fd_file(f));
+	if (!vcpu)
+		return -EBADF;
+	/* kvm_vcpu_ioctl()'s checks, with an errno of their own. */
+	if (vcpu->kvm->mm != current->mm)
+		return -EPERM;
+	if (vcpu->kvm->vm_dead)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	vcpu_load(vcpu);
+	r = nestvirt_state_on(vcpu, call);
+	vcpu_put(vcpu);
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
 /* The layout nestvirt.ko mirrors in rust/hooks_abi.rs. */
 static_assert(offsetof(struct nestvirt_entry, kvm_verdict) == 44);
 static_assert(offsetof(struct nestvirt_entry, l1) == 56);
@@ -238,7 +353,14 @@ static_assert(offsetof(struct nestvirt_hook_ops, checking) == 16);
 static_assert(offsetof(struct nestvirt_msr_entry, list) == 16);
 static_assert(offsetof(struct nestvirt_msr_entry, in_smm) == 36);
 static_assert(sizeof(struct nestvirt_msr_entry) == 40);
-static_assert(sizeof(struct nestvirt_target) == 48);
+static_assert(offsetof(struct nestvirt_target, nested_state) == 48);
+static_assert(sizeof(struct nestvirt_target) == 56);
+static_assert(offsetof(struct nestvirt_state_call, header) == 24);
+static_assert(offsetof(struct nestvirt_state_call, l1) == 32);
+static_assert(offsetof(struct nestvirt_state_call, env) == 56);
+static_assert(offsetof(struct nestvirt_state_call, check) == 248);
+static_assert(offsetof(struct nestvirt_state_call, vcpu_id) == 264);
+static_assert(sizeof(struct nestvirt_state_call) == 272);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target
@@ -254,6 +376,7 @@ const struct nestvirt_target NESTVIRT_TARGET = {
 	.detach = nestvirt_detach,
 	.policy_changed = nestvirt_policy_changed,
 	.replayed = nestvirt_replayed,
+	.nested_state = nestvirt_nested_state,
 };
 /*
  * GPL: nestvirt.ko takes it with symbol_get(), which only finds GPL exports.

@@ -381,3 +381,38 @@ static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
 	 */
 	l1->svm.cpl = svm->vmcb01.ptr->save.cpl;
 }
+
+/* nestvirt's state ioctls: KVM_GET_NESTED_STATE's function. */
+static int nestvirt_get_state(struct kvm_vcpu *vcpu,
+			      struct kvm_nested_state __user *user, u32 size)
+{
+	return svm_get_nested_state(vcpu, user, size);
+}
+
+/*
+ * KVM_SET_NESTED_STATE's function, with the one check it makes only after
+ * it changed the vCPU made before: svm_set_nested_state() leaves the vCPU
+ * in guest mode on vmcb02 when nested_svm_load_cr3() then refuses the
+ * vCPU's CR3. Every other refusal of it comes before any change.
+ */
+static int nestvirt_set_state(struct kvm_vcpu *vcpu,
+			      struct kvm_nested_state __user *user,
+			      struct kvm_nested_state *header)
+{
+	if ((header->flags & KVM_STATE_NESTED_GUEST_MODE) &&
+	    !kvm_vcpu_is_legal_cr3(vcpu, vcpu->arch.cr3))
+		return -EINVAL;
+	return svm_set_nested_state(vcpu, user, header);
+}
+
+/* What L1 may use, computed now (the nested entries' copy may be unset). */
+static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
+			      struct nestvirt_state_call *call)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	call->l1.svm.features = nestvirt_svm_features(vcpu);
+	call->l1.svm.hsave_pa = svm->nested.hsave_msr;
+	call->l1.svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
+	call->l1.svm.cpl = svm->vmcb01.ptr->save.cpl;
+}

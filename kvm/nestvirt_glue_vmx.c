@@ -98,6 +98,16 @@ static void nestvirt_vmx_fill_model(struct kvm_vcpu *vcpu,
 		guest_cpu_cap_has(vcpu, X86_FEATURE_LA57) ? 57 : 48;
 }
 
+/* The env's fields that may change at any time. */
+static void nestvirt_vmx_fill_now(struct kvm_vcpu *vcpu,
+				  struct nestvirt_vmx_env *env)
+{
+	/* A VM-wide quirk, which userspace may change at any time. */
+	if (kvm_check_has_quirk(vcpu->kvm, KVM_X86_QUIRK_VMCS12_ALLOW_FREEZE_IN_SMM))
+		env->debugctl_allowed |= DEBUGCTLMSR_FREEZE_IN_SMM;
+	env->current_vmptr = to_vmx(vcpu)->nested.current_vmptr;
+}
+
 /*
  * What the checks need beyond @vmcs12, from KVM's model of L1. A check KVM
  * makes against the same model agrees with nestvirt's by construction; a
@@ -112,7 +122,6 @@ static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
 				  struct nestvirt_vmx_state *state,
 				  struct nestvirt_vmx_env *env)
 {
-	struct vcpu_vmx *vmx = to_vmx(vcpu);
 	bool restored = source == NESTVIRT_ENTRY_SET_STATE ||
 			source == NESTVIRT_ENTRY_RSM;
 
@@ -125,10 +134,7 @@ static void nestvirt_vmx_fill_env(struct kvm_vcpu *vcpu,
 			state->model_kept = true;
 		}
 	}
-	/* A VM-wide quirk, which userspace may change at any time. */
-	if (kvm_check_has_quirk(vcpu->kvm, KVM_X86_QUIRK_VMCS12_ALLOW_FREEZE_IN_SMM))
-		env->debugctl_allowed |= DEBUGCTLMSR_FREEZE_IN_SMM;
-	env->current_vmptr = vmx->nested.current_vmptr;
+	nestvirt_vmx_fill_now(vcpu, env);
 	/*
 	 * The host address-space-size check compares the VM-exit control with
 	 * the CPU that executes VMLAUNCH. Restored state was entered by no
@@ -264,4 +270,40 @@ bool __nestvirt_vmx_msr_entry(struct kvm_vcpu *vcpu, u32 list, u64 gpa,
 	}
 	/* nestvirt can only add failures: KVM's stands in every mode. */
 	return kvm_error || verdict.action == NESTVIRT_VERDICT_FAIL;
+}
+
+/* nestvirt's state ioctls: KVM_GET_NESTED_STATE's function. */
+static int nestvirt_get_state(struct kvm_vcpu *vcpu,
+			      struct kvm_nested_state __user *user, u32 size)
+{
+	return vmx_get_nested_state(vcpu, user, size);
+}
+
+/*
+ * KVM_SET_NESTED_STATE's function. vmx_set_nested_state() leaves VMX
+ * operation (vmx_leave_nested()) before its later checks: nestvirt makes
+ * those of them that depend on the state alone before the call (the
+ * container checks and, in its enforced classes, the catalogue), but an
+ * allocation failure, or a check of a class nestvirt does not enforce that
+ * KVM's own code fails, leaves the vCPU as KVM leaves it
+ * (Documentation/nestvirt/api.rst, NESTVIRT_SET_STATE).
+ */
+static int nestvirt_set_state(struct kvm_vcpu *vcpu,
+			      struct kvm_nested_state __user *user,
+			      struct kvm_nested_state *header)
+{
+	return vmx_set_nested_state(vcpu, user, header);
+}
+
+/* What L1 may use, as a nested entry's env gives it. */
+static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
+			      struct nestvirt_state_call *call)
+{
+	struct nestvirt_vmx_env *env = &call->env;
+
+	nestvirt_vmx_fill_model(vcpu, env);
+	nestvirt_vmx_fill_now(vcpu, env);
+	env->l1_efer_lma = is_long_mode(vcpu);
+	env->in_smm = is_smm(vcpu);
+	call->l1.vmx.env = env;
 }

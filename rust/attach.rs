@@ -11,13 +11,17 @@
 use crate::hooks_abi::{
     NestvirtHookOps,
     NestvirtReplays,
+    NestvirtStateCall,
     NestvirtTarget,
     NESTVIRT_BACKEND_SVM,
     NESTVIRT_BACKEND_VMX,
     NESTVIRT_HOOK_ABI_VERSION, //
 };
 use core::{
-    ffi::CStr,
+    ffi::{
+        c_int,
+        CStr, //
+    },
     ptr::NonNull, //
 };
 use kernel::{
@@ -73,6 +77,7 @@ impl Backend {
 pub(crate) struct TargetCalls {
     policy_changed: unsafe extern "C" fn(),
     replayed: unsafe extern "C" fn(out: *mut NestvirtReplays),
+    nested_state: unsafe extern "C" fn(call: *mut NestvirtStateCall) -> c_int,
 }
 
 impl TargetCalls {
@@ -92,6 +97,20 @@ impl TargetCalls {
         // writable `struct nestvirt_replays` for the call.
         unsafe { (self.replayed)(&mut out) };
         out
+    }
+
+    /// Makes one state call on a vCPU (the hook ABI's `nested_state()`):
+    /// the glue locks the vCPU as KVM's own ioctl does.
+    pub(crate) fn nested_state(&self, call: &mut NestvirtStateCall) -> Result {
+        // SAFETY: By the type invariant the function is live; `call` is a
+        // valid `struct nestvirt_state_call` for the call, whose pointers
+        // are the caller's user addresses (which the glue only passes to
+        // KVM's uaccess) and nestvirt's own `header`, `check` and `ctx`.
+        let ret = unsafe { (self.nested_state)(call) };
+        if ret < 0 {
+            return Err(Error::from_errno(ret));
+        }
+        Ok(())
     }
 }
 
@@ -199,11 +218,12 @@ impl Attachment {
         }
         // All of them before attaching: without `detach`, nestvirt could
         // not leave safely.
-        let (Some(attach), Some(detach), Some(policy_changed), Some(replayed)) = (
+        let (Some(attach), Some(detach), Some(policy_changed), Some(replayed), Some(nested_state)) = (
             target.attach,
             target.detach,
             target.policy_changed,
             target.replayed,
+            target.nested_state,
         ) else {
             pr_err!(
                 "{} lacks a hook ABI {} callback\n",
@@ -239,6 +259,7 @@ impl Attachment {
             calls: TargetCalls {
                 policy_changed,
                 replayed,
+                nested_state,
             },
             symbol,
         })

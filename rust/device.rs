@@ -23,6 +23,7 @@ use crate::{
         Stats,
         STATS, //
     },
+    state,
     svm_entry::SVM_POLICY,
     uapi::{
         copy_c_string,
@@ -34,7 +35,10 @@ use crate::{
         NESTVIRT_GET_INFO,
         NESTVIRT_GET_MODE,
         NESTVIRT_GET_RULE,
-        NESTVIRT_SET_MODE, //
+        NESTVIRT_GET_STATE,
+        NESTVIRT_GET_STATE_SIZE,
+        NESTVIRT_SET_MODE,
+        NESTVIRT_SET_STATE, //
     },
     vmx_entry::VMX_POLICY,
     ATTACHED,
@@ -116,6 +120,9 @@ impl MiscDevice for NestvirtFile {
             NESTVIRT_SET_MODE => set_mode(me.calls, user),
             NESTVIRT_GET_MODE => get_mode(user),
             NESTVIRT_GET_RULE => get_rule(user),
+            NESTVIRT_GET_STATE => state::get(me.calls, user),
+            NESTVIRT_SET_STATE => state::set(me.calls, user),
+            NESTVIRT_GET_STATE_SIZE => state::max_size(me.calls),
             _ => Err(ENOTTY),
         }
     }
@@ -193,6 +200,9 @@ fn get_info(calls: TargetCalls, user: UserSlice) -> Result<isize> {
     info.rsm_entries = Stats::read(&STATS.rsm_entries);
     info.set_state_entries = Stats::read(&STATS.set_state_entries);
     info.vmcb02_checks = Stats::read(&STATS.vmcb02_checks);
+    info.states_saved = Stats::read(&STATS.states_saved);
+    info.states_restored = Stats::read(&STATS.states_restored);
+    info.states_refused = Stats::read(&STATS.states_refused);
     // Replayed checks count as the checks they stand for.
     let replayed = calls.replayed();
     info.replayed_entries = replayed.entries;

@@ -22,7 +22,7 @@ use core::{
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
-pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 5;
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 6;
 
 /// `NESTVIRT_BACKEND_SVM`.
 pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
@@ -264,6 +264,81 @@ pub(crate) struct NestvirtTarget {
     pub(crate) policy_changed: Option<unsafe extern "C" fn()>,
     /// Fills its argument with the checks answered by replay since attach.
     pub(crate) replayed: Option<unsafe extern "C" fn(out: *mut NestvirtReplays)>,
+    /// Makes one state call; 0 or a negative errno.
+    pub(crate) nested_state: Option<unsafe extern "C" fn(call: *mut NestvirtStateCall) -> c_int>,
+}
+
+/// `NESTVIRT_STATE_MAX_SIZE`: the largest KVM nested state.
+pub(crate) const NESTVIRT_STATE_MAX_SIZE: u32 = 0;
+/// `NESTVIRT_STATE_GET`: `KVM_GET_NESTED_STATE`.
+pub(crate) const NESTVIRT_STATE_GET: u32 = 1;
+/// `NESTVIRT_STATE_SET`: `KVM_SET_NESTED_STATE`.
+pub(crate) const NESTVIRT_STATE_SET: u32 = 2;
+
+/// `struct nestvirt_state_call`: one `KVM_{GET,SET}_NESTED_STATE` the glue
+/// makes on a vCPU for nestvirt's state ioctls.
+#[repr(C)]
+pub(crate) struct NestvirtStateCall {
+    /// The caller's vCPU file descriptor.
+    pub(crate) vcpu_fd: i32,
+    /// `NESTVIRT_STATE_*`.
+    pub(crate) op: u32,
+    /// KVM's `struct kvm_nested_state` in the caller's memory.
+    pub(crate) kvm_state: *mut c_void,
+    /// GET: bytes KVM may write at `kvm_state` (at least the maximum).
+    pub(crate) room: u32,
+    /// Out: GET the bytes KVM wrote; `NESTVIRT_STATE_MAX_SIZE` the maximum.
+    pub(crate) size: u32,
+    /// SET: nestvirt's checked copy of the 128-byte header.
+    pub(crate) header: *const c_void,
+    /// Out: what L1 may use (SVM: `svm`; VMX: `env` below).
+    pub(crate) l1: NestvirtL1,
+    /// Out, VMX: the env.
+    pub(crate) env: NestvirtVmxEnv,
+    /// SET: nestvirt's check, with the vCPU locked, before any change.
+    pub(crate) check: Option<unsafe extern "C" fn(call: *mut NestvirtStateCall) -> c_int>,
+    /// nestvirt's, for `check`.
+    pub(crate) ctx: *mut c_void,
+    /// Out: the vCPU's ID.
+    pub(crate) vcpu_id: u32,
+    reserved: u32,
+}
+
+impl NestvirtStateCall {
+    /// A call of `op` on `vcpu_fd`, with nothing filled in.
+    pub(crate) fn new(op: u32, vcpu_fd: i32) -> Self {
+        Self {
+            vcpu_fd,
+            op,
+            kvm_state: core::ptr::null_mut(),
+            room: 0,
+            size: 0,
+            header: core::ptr::null(),
+            l1: NestvirtL1 {
+                svm: NestvirtSvmL1 {
+                    features: 0,
+                    hsave_pa: 0,
+                    maxphyaddr: 0,
+                    cpl: 0,
+                    reserved: [0; 6],
+                },
+            },
+            env: NestvirtVmxEnv::default(),
+            check: None,
+            ctx: core::ptr::null_mut(),
+            vcpu_id: 0,
+            reserved: 0,
+        }
+    }
+
+    /// SVM: what L1 may use, as the glue filled it.
+    pub(crate) fn svm_l1(&self) -> NestvirtSvmL1 {
+        // SAFETY: `new()` initialized the `svm` member, and the glue writes
+        // only that member (plain integers) for SVM; for VMX it writes the
+        // `vmx` member, whose bytes are as valid for `svm`'s integers. The
+        // union is 24 bytes either way.
+        unsafe { self.l1.svm }
+    }
 }
 
 // The layout of include/nestvirt/hooks.h on x86-64.
@@ -300,7 +375,17 @@ const _: () = {
     assert!(offset_of!(NestvirtTarget, detach) == 24);
     assert!(offset_of!(NestvirtTarget, policy_changed) == 32);
     assert!(offset_of!(NestvirtTarget, replayed) == 40);
-    assert!(size_of::<NestvirtTarget>() == 48);
+    assert!(offset_of!(NestvirtTarget, nested_state) == 48);
+    assert!(size_of::<NestvirtTarget>() == 56);
+    assert!(offset_of!(NestvirtStateCall, kvm_state) == 8);
+    assert!(offset_of!(NestvirtStateCall, room) == 16);
+    assert!(offset_of!(NestvirtStateCall, header) == 24);
+    assert!(offset_of!(NestvirtStateCall, l1) == 32);
+    assert!(offset_of!(NestvirtStateCall, env) == 56);
+    assert!(offset_of!(NestvirtStateCall, check) == 248);
+    assert!(offset_of!(NestvirtStateCall, ctx) == 256);
+    assert!(offset_of!(NestvirtStateCall, vcpu_id) == 264);
+    assert!(size_of::<NestvirtStateCall>() == 272);
 };
 
 /// `NESTVIRT_SVM_F_*` of hooks.h, against the engine's feature bits.

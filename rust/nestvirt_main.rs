@@ -37,6 +37,7 @@ mod engine;
 mod hooks;
 mod hooks_abi;
 mod policy;
+mod state;
 mod stats;
 mod svm_entry;
 mod trace;

@@ -26,6 +26,12 @@ pub(crate) struct Stats {
     pub(crate) set_state_entries: Atomic<u64>,
     /// SVM: checks of a vmcb02 KVM built (not entries of their own).
     pub(crate) vmcb02_checks: Atomic<u64>,
+    /// `NESTVIRT_GET_STATE` calls that wrote a container.
+    pub(crate) states_saved: Atomic<u64>,
+    /// `NESTVIRT_SET_STATE` calls checked in full and applied by KVM.
+    pub(crate) states_restored: Atomic<u64>,
+    /// `NESTVIRT_SET_STATE` calls refused, by nestvirt or by KVM.
+    pub(crate) states_refused: Atomic<u64>,
 }
 
 impl Stats {
@@ -39,6 +45,9 @@ impl Stats {
             rsm_entries: Atomic::new(0),
             set_state_entries: Atomic::new(0),
             vmcb02_checks: Atomic::new(0),
+            states_saved: Atomic::new(0),
+            states_restored: Atomic::new(0),
+            states_refused: Atomic::new(0),
         }
     }
 

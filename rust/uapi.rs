@@ -11,6 +11,7 @@ use core::mem::{
 };
 use kernel::{
     ioctl::{
+        _IO,
         _IOR,
         _IOW,
         _IOWR, //
@@ -44,7 +45,9 @@ pub(crate) struct NestvirtInfo {
     pub(crate) vmcb02_checks: u64,
     pub(crate) replayed_entries: u64,
     pub(crate) replayed_vmcb02_checks: u64,
-    pub(crate) reserved: [u64; 3],
+    pub(crate) states_saved: u64,
+    pub(crate) states_restored: u64,
+    pub(crate) states_refused: u64,
 }
 
 const _: () = {
@@ -54,7 +57,7 @@ const _: () = {
     assert!(offset_of!(NestvirtInfo, rsm_entries) == 112);
     assert!(offset_of!(NestvirtInfo, vmcb02_checks) == 128);
     assert!(offset_of!(NestvirtInfo, replayed_entries) == 136);
-    assert!(offset_of!(NestvirtInfo, reserved) == 152);
+    assert!(offset_of!(NestvirtInfo, states_saved) == 152);
     assert!(size_of::<NestvirtInfo>() == 176);
 };
 
@@ -82,7 +85,9 @@ impl NestvirtInfo {
             vmcb02_checks: 0,
             replayed_entries: 0,
             replayed_vmcb02_checks: 0,
-            reserved: [0; 3],
+            states_saved: 0,
+            states_restored: 0,
+            states_refused: 0,
         }
     }
 }
@@ -126,6 +131,35 @@ unsafe impl AsBytes for NestvirtRule {}
 // SAFETY: As above: every bit pattern is valid.
 unsafe impl FromBytes for NestvirtRule {}
 
+/// `NESTVIRT_STATE_RULE_NONE`: no catalogue rule refused the container.
+pub(crate) const NESTVIRT_STATE_RULE_NONE: u32 = 0xffff_ffff;
+
+/// `struct nestvirt_state`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct NestvirtState {
+    pub(crate) vcpu_fd: i32,
+    pub(crate) flags: u32,
+    pub(crate) buf: u64,
+    pub(crate) size: u32,
+    pub(crate) rule: u32,
+    pub(crate) rule_id: [u8; 48],
+    pub(crate) reserved: [u64; 4],
+}
+
+const _: () = {
+    assert!(offset_of!(NestvirtState, buf) == 8);
+    assert!(offset_of!(NestvirtState, size) == 16);
+    assert!(offset_of!(NestvirtState, rule_id) == 24);
+    assert!(offset_of!(NestvirtState, reserved) == 72);
+    assert!(size_of::<NestvirtState>() == 104);
+};
+
+// SAFETY: `repr(C)` integers and bytes without padding (asserted above).
+unsafe impl AsBytes for NestvirtState {}
+// SAFETY: As above: every bit pattern is valid.
+unsafe impl FromBytes for NestvirtState {}
+
 /// Copies `src` into the fixed-size string field `dst`, truncated so that at
 /// least the final byte stays NUL (the field is zeroed beforehand).
 pub(crate) fn copy_c_string<const N: usize>(dst: &mut [u8; N], src: &[u8]) {
@@ -141,3 +175,9 @@ pub(crate) const NESTVIRT_SET_MODE: u32 = _IOW::<NestvirtMode>(NESTVIRT_IO, 0x01
 pub(crate) const NESTVIRT_GET_MODE: u32 = _IOWR::<NestvirtMode>(NESTVIRT_IO, 0x02);
 /// `NESTVIRT_GET_RULE`.
 pub(crate) const NESTVIRT_GET_RULE: u32 = _IOWR::<NestvirtRule>(NESTVIRT_IO, 0x03);
+/// `NESTVIRT_GET_STATE`.
+pub(crate) const NESTVIRT_GET_STATE: u32 = _IOWR::<NestvirtState>(NESTVIRT_IO, 0x04);
+/// `NESTVIRT_SET_STATE`.
+pub(crate) const NESTVIRT_SET_STATE: u32 = _IOWR::<NestvirtState>(NESTVIRT_IO, 0x05);
+/// `NESTVIRT_GET_STATE_SIZE`.
+pub(crate) const NESTVIRT_GET_STATE_SIZE: u32 = _IO(NESTVIRT_IO, 0x06);

@@ -176,7 +176,8 @@ kernel_selftests() {
 nestvirt_selftests() {
 	local t
 	for t in nestvirt_info_test svm_nestvirt_rules_test svm_nestvirt_differential_test \
-		 nestvirt_svm_set_state_test \
+		 nestvirt_svm_set_state_test nestvirt_svm_state_test \
+		 nestvirt_svm_state_storm_test \
 		 nestvirt_detach_test; do
 		run_test nestvirt "$t" pass "" "$NV_TESTS/$t"
 	done
@@ -439,6 +440,12 @@ for suite in $NV_SUITES; do
 		kernel_selftests attached
 		;;
 	nestvirt)
+		# Needs the hooked kvm_amd and nestvirt: loads them when no
+		# suite did (a run of this suite alone).
+		grep -q '^kvm_amd ' /proc/modules ||
+			check nestvirt load_hooked_kvm_amd load_hooked_kvm_amd
+		grep -q '^nestvirt ' /proc/modules ||
+			check nestvirt nestvirt_attaches_enforcing load_nestvirt_enforcing
 		nestvirt_selftests
 		;;
 	bench)

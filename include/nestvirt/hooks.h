@@ -18,7 +18,7 @@
 
 #include <linux/types.h>
 
-#define NESTVIRT_HOOK_ABI_VERSION	5
+#define NESTVIRT_HOOK_ABI_VERSION	6
 
 /* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
 #define NESTVIRT_BACKEND_SVM		1
@@ -250,6 +250,45 @@ struct nestvirt_hook_ops {
 	bool (*checking)(void);
 };
 
+/* What nestvirt_state_call.op asks for (nestvirt's state ioctls). */
+#define NESTVIRT_STATE_MAX_SIZE		0	/* the largest KVM nested state */
+#define NESTVIRT_STATE_GET		1	/* KVM_GET_NESTED_STATE */
+#define NESTVIRT_STATE_SET		2	/* KVM_SET_NESTED_STATE */
+
+/*
+ * One KVM_GET_NESTED_STATE or KVM_SET_NESTED_STATE on the vCPU behind the
+ * calling process's file descriptor @vcpu_fd, which the glue makes as KVM's
+ * own ioctl makes it (the vCPU's mutex, vcpu_load(), SRCU), so the vCPU
+ * does not run during the call.
+ *
+ * @kvm_state: KVM's struct kvm_nested_state in the caller's memory: GET
+ * writes it there (@room bytes may be written, at least the maximum
+ * NESTVIRT_STATE_MAX_SIZE gives), SET has KVM read its data from there.
+ * @size: out: GET the bytes KVM wrote; NESTVIRT_STATE_MAX_SIZE the maximum.
+ * @header: SET: nestvirt's checked copy of the 128-byte header (struct
+ * kvm_nested_state without its data), which KVM applies as its own ioctl
+ * applies the copy it took.
+ * @l1, @env: out (GET, SET): what L1 of the vCPU may use, as for a nested
+ * entry; VMX: @l1.vmx.env points at @env.
+ * @check: SET: called once @l1 is filled, with the vCPU locked and before
+ * anything of it changes; a nonzero return refuses the call with that
+ * errno. @ctx is nestvirt's, for @check.
+ */
+struct nestvirt_state_call {
+	__s32 vcpu_fd;
+	__u32 op;		/* NESTVIRT_STATE_* */
+	void __user *kvm_state;
+	__u32 room;
+	__u32 size;
+	const void *header;
+	union nestvirt_l1 l1;
+	struct nestvirt_vmx_env env;
+	int (*check)(struct nestvirt_state_call *call);
+	void *ctx;
+	__u32 vcpu_id;		/* out: the vCPU's ID */
+	__u32 reserved;
+};
+
 /* What a hooked vendor module exports. */
 struct nestvirt_target {
 	__u32 abi_version;	/* NESTVIRT_HOOK_ABI_VERSION it was built with */
@@ -268,6 +307,14 @@ struct nestvirt_target {
 	void (*policy_changed)(void);
 	/* Fills @out with the checks answered by replay since attach(). */
 	void (*replayed)(struct nestvirt_replays *out);
+	/*
+	 * nestvirt's state ioctls: 0 or a negative errno. -EBADF: @vcpu_fd
+	 * is not a vCPU of this vendor module's VMs; -EPERM: a vCPU of
+	 * another process's VM; -EINTR: a signal while waiting for the vCPU;
+	 * else what @check or KVM returned (-EINVAL for a positive return of
+	 * KVM's set_state, a failed entry into guest mode).
+	 */
+	int (*nested_state)(struct nestvirt_state_call *call);
 };
 
 #ifdef __KERNEL__

@@ -74,7 +74,11 @@
  *	a clean pass, nothing counted. Since nestvirt attached.
  * @replayed_vmcb02_checks: of @vmcb02_checks, those answered the same way
  *	(same vmcb12, same vmcb02 intercepts).
- * @reserved: zero.
+ * @states_saved: NESTVIRT_GET_STATE calls that wrote a container.
+ * @states_restored: NESTVIRT_SET_STATE calls that checked a container in
+ *	full and had KVM apply it.
+ * @states_refused: NESTVIRT_SET_STATE calls refused (by nestvirt's checks
+ *	or by KVM); each changed nothing, see NESTVIRT_SET_STATE.
  */
 struct nestvirt_info {
 	__u32 abi_version;
@@ -91,7 +95,9 @@ struct nestvirt_info {
 	__u64 vmcb02_checks;
 	__u64 replayed_entries;
 	__u64 replayed_vmcb02_checks;
-	__u64 reserved[3];
+	__u64 states_saved;
+	__u64 states_restored;
+	__u64 states_refused;
 };
 
 #define NESTVIRT_GET_INFO	_IOR(NESTVIRT_IO, 0x00, struct nestvirt_info)
@@ -131,5 +137,39 @@ struct nestvirt_rule {
 };
 
 #define NESTVIRT_GET_RULE	_IOWR(NESTVIRT_IO, 0x03, struct nestvirt_rule)
+
+/* nestvirt_state.rule when no catalogue rule refused the container. */
+#define NESTVIRT_STATE_RULE_NONE	0xffffffff
+
+/**
+ * struct nestvirt_state - a vCPU's nested state as a nestvirt state
+ *	container (Documentation/nestvirt/state-format.rst).
+ * @vcpu_fd: a KVM vCPU file descriptor of the calling process, on the
+ *	hooked vendor module nestvirt is attached to.
+ * @flags: zero.
+ * @buf: address of the container.
+ * @size: in: GET the buffer's size, SET the container's; out: GET the
+ *	container's size, or with E2BIG the size it needs.
+ * @rule: out, SET refused by a rule of the catalogue: its index
+ *	(NESTVIRT_GET_RULE); else NESTVIRT_STATE_RULE_NONE.
+ * @rule_id: out, SET refused: the ID of the check that refused it
+ *	("STATE-CHECKSUM", "SVM-CTL-ASID-ZERO", ...), NUL-terminated; empty
+ *	when KVM itself refused it.
+ * @reserved: zero.
+ */
+struct nestvirt_state {
+	__s32 vcpu_fd;
+	__u32 flags;
+	__u64 buf;
+	__u32 size;
+	__u32 rule;
+	char rule_id[48];
+	__u64 reserved[4];
+};
+
+#define NESTVIRT_GET_STATE	_IOWR(NESTVIRT_IO, 0x04, struct nestvirt_state)
+#define NESTVIRT_SET_STATE	_IOWR(NESTVIRT_IO, 0x05, struct nestvirt_state)
+/* Returns the largest container NESTVIRT_GET_STATE writes, in bytes. */
+#define NESTVIRT_GET_STATE_SIZE	_IO(NESTVIRT_IO, 0x06)
 
 #endif /* _UAPI_LINUX_NESTVIRT_H */

@@ -23,6 +23,9 @@ pub struct Counters {
     pub state_missing: u64,
     pub vmcb02_checks: u64,
     pub replayed_vmcb02_checks: u64,
+    pub states_saved: u64,
+    pub states_restored: u64,
+    pub states_refused: u64,
 }
 
 impl Counters {
@@ -38,11 +41,14 @@ impl Counters {
             state_missing: info.state_missing,
             vmcb02_checks: info.vmcb02_checks,
             replayed_vmcb02_checks: info.replayed_vmcb02_checks,
+            states_saved: info.states_saved,
+            states_restored: info.states_restored,
+            states_refused: info.states_refused,
         }
     }
 
     /// The counters by name, in JSON order.
-    pub fn fields(&self) -> [(&'static str, u64); 9] {
+    pub fn fields(&self) -> [(&'static str, u64); 12] {
         [
             ("nested_entries", self.nested_entries),
             ("kvm_rejected", self.kvm_rejected),
@@ -53,6 +59,9 @@ impl Counters {
             ("state_missing", self.state_missing),
             ("vmcb02_checks", self.vmcb02_checks),
             ("replayed_vmcb02_checks", self.replayed_vmcb02_checks),
+            ("states_saved", self.states_saved),
+            ("states_restored", self.states_restored),
+            ("states_refused", self.states_refused),
         ]
     }
 
@@ -71,6 +80,9 @@ impl Counters {
             state_missing: d(prev.state_missing, self.state_missing),
             vmcb02_checks: d(prev.vmcb02_checks, self.vmcb02_checks),
             replayed_vmcb02_checks: d(prev.replayed_vmcb02_checks, self.replayed_vmcb02_checks),
+            states_saved: d(prev.states_saved, self.states_saved),
+            states_restored: d(prev.states_restored, self.states_restored),
+            states_refused: d(prev.states_refused, self.states_refused),
         }
     }
 }
@@ -173,6 +185,9 @@ impl Status {
         line("entries without state:", &c.state_missing);
         line("vmcb02 checks:", &c.vmcb02_checks);
         line("  replayed:", &c.replayed_vmcb02_checks);
+        line("states saved:", &c.states_saved);
+        line("states restored:", &c.states_restored);
+        line("  refused:", &c.states_refused);
         s
     }
 }
@@ -293,6 +308,9 @@ pub(crate) mod tests {
         info.hook_abi_version = 5;
         info.mode = 1;
         info.kernel_release[..5].copy_from_slice(b"7.3.4");
+        info.states_saved = 11;
+        info.states_restored = 12;
+        info.states_refused = 13;
         info.nested_entries = 1000;
         info.kvm_rejected = 2;
         info.nestvirt_rejected = 3;
@@ -340,6 +358,9 @@ pub(crate) mod tests {
             "state_missing",
             "vmcb02_checks",
             "replayed_vmcb02_checks",
+            "states_saved",
+            "states_restored",
+            "states_refused",
         ];
         let mut sorted = keys.clone();
         sorted.sort_unstable();
@@ -447,6 +468,9 @@ nested entries:           1000
 entries without state:    4
 vmcb02 checks:            990
   replayed:               890
+states saved:             11
+states restored:          12
+  refused:                13
 ";
         assert_eq!(text, expected);
     }

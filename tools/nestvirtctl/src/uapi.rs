@@ -81,7 +81,9 @@ pub struct NestvirtInfo {
     pub vmcb02_checks: u64,
     pub replayed_entries: u64,
     pub replayed_vmcb02_checks: u64,
-    pub reserved: [u64; 3],
+    pub states_saved: u64,
+    pub states_restored: u64,
+    pub states_refused: u64,
 }
 
 impl NestvirtInfo {
@@ -102,7 +104,9 @@ impl NestvirtInfo {
             vmcb02_checks: 0,
             replayed_entries: 0,
             replayed_vmcb02_checks: 0,
-            reserved: [0; 3],
+            states_saved: 0,
+            states_restored: 0,
+            states_refused: 0,
         }
     }
 }
@@ -152,6 +156,24 @@ impl NestvirtRule {
     }
 }
 
+/// `NESTVIRT_STATE_RULE_NONE`: no catalogue rule refused the container.
+pub const NESTVIRT_STATE_RULE_NONE: u32 = 0xffff_ffff;
+
+/// `struct nestvirt_state`: `NESTVIRT_GET_STATE` and `NESTVIRT_SET_STATE`
+/// (a VMM's calls on its own vCPU file descriptors; nestvirtctl reads
+/// containers from files, but knows the layout).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NestvirtState {
+    pub vcpu_fd: i32,
+    pub flags: u32,
+    pub buf: u64,
+    pub size: u32,
+    pub rule: u32,
+    pub rule_id: [u8; 48],
+    pub reserved: [u64; 4],
+}
+
 // The layouts of include/uapi/linux/nestvirt.h: no implicit padding.
 const _: () = {
     assert!(offset_of!(NestvirtInfo, abi_version) == 0);
@@ -168,7 +190,7 @@ const _: () = {
     assert!(offset_of!(NestvirtInfo, vmcb02_checks) == 128);
     assert!(offset_of!(NestvirtInfo, replayed_entries) == 136);
     assert!(offset_of!(NestvirtInfo, replayed_vmcb02_checks) == 144);
-    assert!(offset_of!(NestvirtInfo, reserved) == 152);
+    assert!(offset_of!(NestvirtInfo, states_saved) == 152);
     assert!(size_of::<NestvirtInfo>() == 176);
 
     assert!(offset_of!(NestvirtMode, class) == 0);
@@ -182,6 +204,10 @@ const _: () = {
     assert!(offset_of!(NestvirtRule, id) == 16);
     assert!(offset_of!(NestvirtRule, reserved) == 64);
     assert!(size_of::<NestvirtRule>() == 96);
+
+    assert!(offset_of!(NestvirtState, buf) == 8);
+    assert!(offset_of!(NestvirtState, rule_id) == 24);
+    assert!(size_of::<NestvirtState>() == 104);
 };
 
 /// `NESTVIRT_GET_INFO`: `_IOR(NESTVIRT_IO, 0x00, struct nestvirt_info)`.
@@ -192,6 +218,12 @@ pub const NESTVIRT_SET_MODE: Opcode = opcode::write::<NestvirtMode>(NESTVIRT_IO,
 pub const NESTVIRT_GET_MODE: Opcode = opcode::read_write::<NestvirtMode>(NESTVIRT_IO, 0x02);
 /// `NESTVIRT_GET_RULE`: `_IOWR(NESTVIRT_IO, 0x03, struct nestvirt_rule)`.
 pub const NESTVIRT_GET_RULE: Opcode = opcode::read_write::<NestvirtRule>(NESTVIRT_IO, 0x03);
+/// `NESTVIRT_GET_STATE`: `_IOWR(NESTVIRT_IO, 0x04, struct nestvirt_state)`.
+pub const NESTVIRT_GET_STATE: Opcode = opcode::read_write::<NestvirtState>(NESTVIRT_IO, 0x04);
+/// `NESTVIRT_SET_STATE`: `_IOWR(NESTVIRT_IO, 0x05, struct nestvirt_state)`.
+pub const NESTVIRT_SET_STATE: Opcode = opcode::read_write::<NestvirtState>(NESTVIRT_IO, 0x05);
+/// `NESTVIRT_GET_STATE_SIZE`: `_IO(NESTVIRT_IO, 0x06)`.
+pub const NESTVIRT_GET_STATE_SIZE: Opcode = opcode::none(NESTVIRT_IO, 0x06);
 
 /// The size of a field, from a projection of a value of its structure.
 const fn field_size<S, F>(_: fn(&S) -> &F) -> usize {
@@ -261,6 +293,10 @@ pub fn abi_values() -> Vec<(String, u64)> {
     constant("NESTVIRT_SET_MODE", NESTVIRT_SET_MODE.into());
     constant("NESTVIRT_GET_MODE", NESTVIRT_GET_MODE.into());
     constant("NESTVIRT_GET_RULE", NESTVIRT_GET_RULE.into());
+    constant("NESTVIRT_GET_STATE", NESTVIRT_GET_STATE.into());
+    constant("NESTVIRT_SET_STATE", NESTVIRT_SET_STATE.into());
+    constant("NESTVIRT_GET_STATE_SIZE", NESTVIRT_GET_STATE_SIZE.into());
+    constant("NESTVIRT_STATE_RULE_NONE", NESTVIRT_STATE_RULE_NONE.into());
 
     macro_rules! layout {
         ($ty:ty, $c:literal, [$($field:ident),* $(,)?]) => {
@@ -295,7 +331,9 @@ pub fn abi_values() -> Vec<(String, u64)> {
             vmcb02_checks,
             replayed_entries,
             replayed_vmcb02_checks,
-            reserved,
+            states_saved,
+            states_restored,
+            states_refused,
         ]
     );
     layout!(NestvirtMode, "nestvirt_mode", [class, mode, reserved]);
@@ -303,6 +341,11 @@ pub fn abi_values() -> Vec<(String, u64)> {
         NestvirtRule,
         "nestvirt_rule",
         [index, class, failures, id, reserved]
+    );
+    layout!(
+        NestvirtState,
+        "nestvirt_state",
+        [vcpu_fd, flags, buf, size, rule, rule_id, reserved]
     );
     v
 }
@@ -328,8 +371,8 @@ mod tests {
         let names: std::collections::BTreeSet<&str> =
             values.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names.len(), values.len(), "duplicate names");
-        // 27 constants; 3 structs; 15 + 3 + 5 fields, two facts each.
-        assert_eq!(values.len(), 27 + 3 + 2 * (15 + 3 + 5));
+        // 31 constants; 4 structs; 17 + 3 + 5 + 7 fields, two facts each.
+        assert_eq!(values.len(), 31 + 4 + 2 * (17 + 3 + 5 + 7));
         assert!(values.contains(&("offsetof nestvirt_info.kernel_release".into(), 48)));
         assert!(values.contains(&("sizeof nestvirt_rule.id".into(), 48)));
     }

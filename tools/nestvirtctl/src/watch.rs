@@ -311,6 +311,9 @@ set_state_entries                +0
 state_missing                    +0
 vmcb02_checks                    +0
 replayed_vmcb02_checks           +0
+states_saved                     +0
+states_restored                  +0
+states_refused                   +0
 rule SVM-SAVE-EFER-SVME          +2
 ";
         assert_eq!(d.text(), expected);

@@ -108,14 +108,30 @@ impl Checked {
 /// vmcb12/vmcs12 with the catalogue under `modes`) against the L1 `c`
 /// records.
 pub fn check_container(c: &Container<'_>, modes: ClassModes) -> Result<Checked, StateError> {
-    let state = KvmNestedState::parse(c.kvm_state, c.vendor)?;
+    check_state(c.vendor, c.kvm_state, c.l1_caps, modes)
+}
+
+/// Checks `kvm_state`, KVM's nested state of `vendor` (its header, then in
+/// guest mode the vmcb12/vmcs12 with the catalogue under `modes`), against
+/// `l1_caps`, an `l1-caps` payload: the container's own offline, the
+/// destination vCPU's in `NESTVIRT_SET_STATE`.
+pub fn check_state(
+    vendor: Vendor,
+    kvm_state: &[u8],
+    l1_caps: &[u8],
+    modes: ClassModes,
+) -> Result<Checked, StateError> {
+    let state = KvmNestedState::parse(kvm_state, vendor)?;
     if !state.guest_mode() {
         return Ok(Checked::NoGuestState);
     }
-    match c.vendor {
+    match vendor {
         Vendor::Svm => {
-            // The container checked the length: only reserved bytes fail.
-            let l1 = SvmL1::from_bytes(c.l1_caps).ok_or(StateError::Reserved)?;
+            let l1 = SvmL1::from_bytes(l1_caps).ok_or(if l1_caps.len() == SvmL1::BYTES {
+                StateError::Reserved
+            } else {
+                StateError::SectionSize
+            })?;
             let page = state.state_page().ok_or(StateError::KvmSize)?;
             let vmcb = Vmcb12::view(page).ok_or(StateError::KvmSize)?;
             // No VMRUN executes on a restore: its operand is not checked.
@@ -133,7 +149,7 @@ pub fn check_container(c: &Container<'_>, modes: ClassModes) -> Result<Checked, 
             )))
         }
         Vendor::Vmx => {
-            let env = L1Env::from_bytes(c.l1_caps).ok_or(StateError::SectionSize)?;
+            let env = L1Env::from_bytes(l1_caps).ok_or(StateError::SectionSize)?;
             let vmcs = vmcs12_of(state.data);
             let mut ctx = env.context();
             ctx.l1_efer_lma = vmcs.vm_exit_controls() & exit::HOST_ADDR_SPACE_SIZE != 0;

@@ -367,8 +367,13 @@ impl<'a> NewSection<'a> {
 
 /// The size of a container holding `sections`.
 pub fn encoded_size(sections: &[NewSection<'_>]) -> usize {
-    sections.iter().fold(HEADER_SIZE, |n, s| {
-        n.saturating_add(SECTION_HEADER_SIZE + padded(s.payload.len()))
+    size_for_payloads(sections.iter().map(|s| s.payload.len()))
+}
+
+/// The size of a container whose sections have payloads of these lengths.
+pub fn size_for_payloads(lens: impl IntoIterator<Item = usize>) -> usize {
+    lens.into_iter().fold(HEADER_SIZE, |n, len| {
+        n.saturating_add(SECTION_HEADER_SIZE + padded(len))
     })
 }
 

@@ -14,7 +14,7 @@ pub mod crc32c;
 pub mod error;
 pub mod kvm;
 
-pub use check::{check_container, Checked, SvmL1};
+pub use check::{check_container, check_state, Checked, SvmL1};
 pub use container::{encode, encoded_size, Container, NewSection, Section, SectionType, Vendor};
 pub use error::StateError;
 pub use kvm::{KvmHeader, KvmNestedState};

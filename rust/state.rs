@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Migration state on `/dev/nestvirt`: `NESTVIRT_GET_STATE`,
+//! `NESTVIRT_SET_STATE` and `NESTVIRT_GET_STATE_SIZE`.
+//!
+//! The engine's `state` module writes and checks the container
+//! (Documentation/nestvirt/state-format.rst); the hooked vendor module makes
+//! KVM's own get_state and set_state on the vCPU, under what KVM's ioctls
+//! take (the hook ABI's `nested_state()`). A container from another host is
+//! untrusted: `NESTVIRT_SET_STATE` copies it once, checks all of it (its
+//! structure and checksum, KVM's header, then in guest mode the
+//! vmcb12/vmcs12 with the catalogue against the destination vCPU's
+//! capabilities, in the enforced classes) and only then has KVM apply it.
+
+use crate::{
+    attach::{
+        Backend,
+        TargetCalls, //
+    },
+    engine::{
+        rule::{
+            ClassModes,
+            Rule, //
+        },
+        state::{
+            check_state,
+            container::{
+                l1_caps_len,
+                size_for_payloads,
+                HEADER_SIZE,
+                MAX_CLASS_MODES,
+                MAX_TOTAL_SIZE,
+                SECTION_HEADER_SIZE, //
+            },
+            encode,
+            Checked,
+            Container,
+            KvmNestedState,
+            NewSection,
+            SectionType,
+            StateError,
+            SvmL1,
+            Vendor, //
+        },
+        svm::{
+            SvmClass,
+            SvmRule, //
+        },
+        vmx::{
+            VmxClass,
+            VmxRule, //
+        },
+    },
+    hooks_abi::{
+        NestvirtStateCall,
+        NESTVIRT_STATE_GET,
+        NESTVIRT_STATE_MAX_SIZE,
+        NESTVIRT_STATE_SET, //
+    },
+    stats::{
+        Stats,
+        STATS, //
+    },
+    svm_entry::SVM_POLICY,
+    uapi::{
+        copy_c_string,
+        NestvirtState,
+        NESTVIRT_STATE_RULE_NONE, //
+    },
+    vmx_entry::VMX_POLICY,
+    ATTACHED,
+};
+use core::ffi::{
+    c_int,
+    c_void, //
+};
+use kernel::{
+    prelude::*,
+    sync::atomic::{
+        AtomicFlag,
+        Relaxed, //
+    },
+    uaccess::{
+        UserPtr,
+        UserSlice, //
+    },
+};
+
+/// Where KVM's nested state starts in a container nestvirt writes: the
+/// payload of its first section.
+const KVM_STATE_AT: usize = HEADER_SIZE + SECTION_HEADER_SIZE;
+
+/// The header of KVM's `struct kvm_nested_state`, which KVM takes from the
+/// caller as a copy (`KvmNestedState::parse` refuses anything shorter).
+const KVM_HEADER_BYTES: usize = 128;
+
+/// The attached backend as a container vendor, and its class modes.
+fn attached() -> Result<(Vendor, ClassModes, usize)> {
+    match ATTACHED.as_ref().map(|a| a.backend) {
+        Some(Backend::Svm) => Ok((Vendor::Svm, SVM_POLICY.modes(), SvmClass::ALL.len())),
+        Some(Backend::Vmx) => Ok((Vendor::Vmx, VMX_POLICY.modes(), VmxClass::ALL.len())),
+        None => Err(ENODEV),
+    }
+}
+
+/// The `nestvirt-vcpu` payload: the class modes, one byte each.
+fn modes_payload(modes: ClassModes, classes: usize) -> ([u8; MAX_CLASS_MODES], usize) {
+    let mut out = [0u8; MAX_CLASS_MODES];
+    let n = classes.min(MAX_CLASS_MODES);
+    for (class, byte) in out.iter_mut().take(n).enumerate() {
+        *byte = modes.get(class) as u8;
+    }
+    (out, n)
+}
+
+/// The `l1-caps` payload of what the glue filled into `call`.
+fn l1_caps(vendor: Vendor, call: &NestvirtStateCall) -> [u8; 192] {
+    let mut out = [0u8; 192];
+    match vendor {
+        Vendor::Svm => {
+            let l1 = call.svm_l1();
+            let caps = SvmL1 {
+                features: l1.features,
+                hsave_pa: l1.hsave_pa,
+                maxphyaddr: l1.maxphyaddr,
+                cpl: l1.cpl,
+            };
+            out[..SvmL1::BYTES].copy_from_slice(&caps.to_bytes());
+        }
+        Vendor::Vmx => out.copy_from_slice(&call.env.to_bytes()),
+    }
+    out
+}
+
+/// The largest KVM nested state of the attached backend.
+fn kvm_max(calls: TargetCalls) -> Result<usize> {
+    let mut call = NestvirtStateCall::new(NESTVIRT_STATE_MAX_SIZE, -1);
+    calls.nested_state(&mut call)?;
+    Ok(call.size as usize)
+}
+
+/// The largest container `NESTVIRT_GET_STATE` writes, and the KVM state
+/// size it allows for.
+fn max_container(calls: TargetCalls) -> Result<(usize, usize)> {
+    let (vendor, _, classes) = attached()?;
+    let kvm = kvm_max(calls)?;
+    let total = size_for_payloads([kvm, classes.min(MAX_CLASS_MODES), l1_caps_len(vendor)]);
+    Ok((total, kvm))
+}
+
+/// `NESTVIRT_GET_STATE_SIZE`.
+pub(crate) fn max_size(calls: TargetCalls) -> Result<isize> {
+    let (total, _) = max_container(calls)?;
+    isize::try_from(total).map_err(|_| EOVERFLOW)
+}
+
+/// Reads the request; its out-fields, flags and reserved words must be 0.
+fn read_request(user: UserSlice) -> Result<(NestvirtState, kernel::uaccess::UserSliceWriter)> {
+    let (mut reader, writer) = user.reader_writer();
+    let req: NestvirtState = reader.read()?;
+    if req.flags != 0 || req.rule != 0 || req.rule_id != [0; 48] || req.reserved != [0; 4] {
+        return Err(EINVAL);
+    }
+    Ok((req, writer))
+}
+
+/// The user address `at` bytes into the caller's buffer.
+fn user_at(req: &NestvirtState, at: usize) -> Result<usize> {
+    usize::try_from(req.buf)
+        .ok()
+        .and_then(|b| b.checked_add(at))
+        .ok_or(EFAULT)
+}
+
+/// `NESTVIRT_GET_STATE`: the vCPU's nested state, as a container.
+pub(crate) fn get(calls: TargetCalls, user: UserSlice) -> Result<isize> {
+    let (mut req, mut writer) = read_request(user)?;
+    let (vendor, modes, classes) = attached()?;
+    let (need, kvm_room) = max_container(calls)?;
+    if (req.size as usize) < need {
+        // As KVM_GET_NESTED_STATE: the size needed, and E2BIG.
+        req.size = u32::try_from(need).map_err(|_| EOVERFLOW)?;
+        writer.write(&req)?;
+        return Err(E2BIG);
+    }
+    // KVM writes its state where the container will hold it; nestvirt then
+    // takes it back once and writes the container around that copy.
+    let mut call = NestvirtStateCall::new(NESTVIRT_STATE_GET, req.vcpu_fd);
+    call.kvm_state = user_at(&req, KVM_STATE_AT)? as *mut c_void;
+    call.room = u32::try_from(kvm_room).map_err(|_| EOVERFLOW)?;
+    calls.nested_state(&mut call)?;
+    let kvm_len = (call.size as usize).min(kvm_room);
+    let mut kvm = KVec::new();
+    UserSlice::new(UserPtr::from_addr(user_at(&req, KVM_STATE_AT)?), kvm_len)
+        .read_all(&mut kvm, GFP_KERNEL)?;
+    let (modes_bytes, n_modes) = modes_payload(modes, classes);
+    let caps = l1_caps(vendor, &call);
+    let sections = [
+        NewSection::of(SectionType::KvmNestedState, &kvm),
+        NewSection::of(SectionType::NestvirtVcpu, &modes_bytes[..n_modes]),
+        NewSection::of(SectionType::L1Caps, &caps[..l1_caps_len(vendor)]),
+    ];
+    let mut out = KVec::from_elem(0u8, need, GFP_KERNEL)?;
+    let total = encode(&mut out, vendor, &sections).ok_or(EOVERFLOW)?;
+    UserSlice::new(UserPtr::from_addr(user_at(&req, 0)?), total)
+        .writer()
+        .write_slice(&out[..total])?;
+    req.size = u32::try_from(total).map_err(|_| EOVERFLOW)?;
+    req.rule = NESTVIRT_STATE_RULE_NONE;
+    writer.write(&req)?;
+    Stats::bump(&STATS.states_saved);
+    Ok(0)
+}
+
+/// Why `NESTVIRT_SET_STATE` refused a container.
+#[derive(Clone, Copy)]
+enum Refusal {
+    /// The container or KVM's state in it.
+    State(StateError),
+    /// A rule of the catalogue, in an enforced class: its index and ID.
+    Rule(usize, &'static str),
+}
+
+impl Refusal {
+    fn errno(self) -> Error {
+        match self {
+            Self::State(e) if e.is_structural() => EBADMSG,
+            _ => EINVAL,
+        }
+    }
+
+    /// Its slot in [`LOGGED`].
+    fn slot(self) -> usize {
+        match self {
+            Self::State(e) => StateError::ALL.iter().position(|x| *x == e).unwrap_or(0),
+            Self::Rule(index, _) => STATE_SLOTS + index,
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Self::State(e) => e.id(),
+            Self::Rule(_, id) => id,
+        }
+    }
+}
+
+/// Slots of [`LOGGED`] for the container's own refusals.
+const STATE_SLOTS: usize = 32;
+/// The larger catalogue.
+const MAX_RULES: usize = if SvmRule::COUNT > VmxRule::COUNT {
+    SvmRule::COUNT
+} else {
+    VmxRule::COUNT
+};
+
+/// Which causes of a refusal dmesg has named: each once per load, so that
+/// a stream of bad containers cannot flood the log.
+static LOGGED: [AtomicFlag; STATE_SLOTS + MAX_RULES] =
+    [const { AtomicFlag::new(false) }; STATE_SLOTS + MAX_RULES];
+
+/// What `NESTVIRT_SET_STATE`'s check needs, and what it found.
+struct SetCheck<'a> {
+    vendor: Vendor,
+    modes: ClassModes,
+    kvm_state: &'a [u8],
+    refusal: Option<Refusal>,
+}
+
+impl SetCheck<'_> {
+    /// Checks the KVM state against the destination vCPU's capabilities.
+    /// Counts the catalogue's failures only when an enforced one refuses the
+    /// container: otherwise KVM applies it and its `SET_STATE` hook checks
+    /// (and counts) what KVM took, as for every `KVM_SET_NESTED_STATE`.
+    fn run(&mut self, call: &NestvirtStateCall) -> Option<Refusal> {
+        let caps = l1_caps(self.vendor, call);
+        let caps = &caps[..l1_caps_len(self.vendor)];
+        let checked = match check_state(self.vendor, self.kvm_state, caps, self.modes) {
+            Ok(checked) => checked,
+            Err(e) => return Some(Refusal::State(e)),
+        };
+        let backend = self.vendor as u32;
+        let gpa = u64::MAX;
+        match checked {
+            Checked::NoGuestState => None,
+            Checked::Svm(o) => o.enforced.map(|rule| {
+                SVM_POLICY.record(&o, backend, call.vcpu_id, gpa);
+                Refusal::Rule(rule.index(), rule.info().id)
+            }),
+            Checked::Vmx(o) => o.enforced.map(|rule| {
+                VMX_POLICY.record(&o, backend, call.vcpu_id, gpa);
+                Refusal::Rule(rule.index(), rule.info().id)
+            }),
+        }
+    }
+}
+
+/// The glue's `check` callback of `NESTVIRT_SET_STATE`.
+///
+/// # Safety
+///
+/// `call` is the glue's live `NestvirtStateCall` that [`set`] made, whose
+/// `ctx` points at that call's `SetCheck`.
+unsafe extern "C" fn set_check(call: *mut NestvirtStateCall) -> c_int {
+    // SAFETY: Per the function's contract, `call` is valid for the call.
+    let call = unsafe { &*call };
+    // SAFETY: `set()` put a pointer to its `SetCheck` in `ctx`; it lives
+    // until `nested_state()` returns, and nothing else uses it meanwhile.
+    let check = unsafe { &mut *call.ctx.cast::<SetCheck<'_>>() };
+    check.refusal = check.run(call);
+    check.refusal.map_or(0, |r| r.errno().to_errno())
+}
+
+/// `NESTVIRT_SET_STATE`: checks a container in full, then has KVM apply
+/// the nested state in it. Refused, nothing changes.
+pub(crate) fn set(calls: TargetCalls, user: UserSlice) -> Result<isize> {
+    let (mut req, mut writer) = read_request(user)?;
+    let (vendor, modes, _) = attached()?;
+    req.rule = NESTVIRT_STATE_RULE_NONE;
+    let result = set_checked(calls, &req, vendor, modes);
+    if let Err(refusal) = &result {
+        if let Some(r) = refusal.1 {
+            copy_c_string(&mut req.rule_id, r.id().as_bytes());
+            if let Refusal::Rule(index, _) = r {
+                req.rule = u32::try_from(index).unwrap_or(NESTVIRT_STATE_RULE_NONE);
+            }
+            if let Some(flag) = LOGGED.get(r.slot()) {
+                if !flag.xchg(true, Relaxed) {
+                    pr_warn!(
+                        "NESTVIRT_SET_STATE refused a container: {} (each cause logged once)\n",
+                        r.id()
+                    );
+                }
+            }
+        }
+        Stats::bump(&STATS.states_refused);
+    } else {
+        Stats::bump(&STATS.states_restored);
+    }
+    writer.write(&req)?;
+    result.map(|()| 0).map_err(|(errno, _)| errno)
+}
+
+/// Copies, checks and applies the container `req` gives; on refusal the
+/// errno, and the check that refused it (none when KVM did).
+fn set_checked(
+    calls: TargetCalls,
+    req: &NestvirtState,
+    vendor: Vendor,
+    modes: ClassModes,
+) -> core::result::Result<(), (Error, Option<Refusal>)> {
+    let refuse = |e: StateError| (Refusal::State(e).errno(), Some(Refusal::State(e)));
+    let size = req.size as usize;
+    if size > MAX_TOTAL_SIZE {
+        return Err(refuse(StateError::TotalSize));
+    }
+    let mut bytes = KVec::new();
+    let buf = user_at(req, 0).map_err(|e| (e, None))?;
+    UserSlice::new(UserPtr::from_addr(buf), size)
+        .read_all(&mut bytes, GFP_KERNEL)
+        .map_err(|e| (e, None))?;
+    let container = Container::parse(&bytes, Some(vendor)).map_err(refuse)?;
+    // KVM's header and sizes, before the vCPU is even looked up.
+    KvmNestedState::parse(container.kvm_state, vendor).map_err(refuse)?;
+    let header = container
+        .kvm_state
+        .get(..KVM_HEADER_BYTES)
+        .ok_or(refuse(StateError::KvmSize))?;
+    // KVM reads the data (not the header) from the caller's buffer, where
+    // nestvirt copied it from: at the same offset.
+    let offset = container.kvm_state.as_ptr() as usize - bytes.as_ptr() as usize;
+    let mut check = SetCheck {
+        vendor,
+        modes,
+        kvm_state: container.kvm_state,
+        refusal: None,
+    };
+    let mut call = NestvirtStateCall::new(NESTVIRT_STATE_SET, req.vcpu_fd);
+    call.kvm_state = buf.checked_add(offset).ok_or((EFAULT, None))? as *mut c_void;
+    call.header = header.as_ptr().cast();
+    call.check = Some(set_check);
+    call.ctx = core::ptr::from_mut(&mut check).cast();
+    let result = calls.nested_state(&mut call);
+    result.map_err(|e| (e, check.refusal))
+}
