@@ -3,7 +3,9 @@
 #
 # The hook's cost per nested VMRUN: boots the emulated AMD KVM host and runs
 # selftests/svm_nestvirt_bench (an L2 VMMCALL loop, nestvirt detached /
-# enforce / off rotated in one boot), then prints its figures.
+# enforce / off rotated in one boot), then prints its figures; and the
+# latency of NESTVIRT_GET_STATE/SET_STATE next to KVM_GET/SET_NESTED_STATE
+# (selftests/nestvirt_svm_state_test, its latency part alone).
 #
 #   scripts/bench.sh            instruction-count clock (the budget figure)
 #   scripts/bench.sh --wall     the machine's clock, multi-threaded TCG
@@ -53,5 +55,6 @@ boot_amd_host "$KBUILD" "$NV_MODDIR" bench "$out" || rc=$?
 log=$out/logs/bench.svm_nestvirt_bench.log
 [ -s "$log" ] || { echo "no benchmark output (exit $rc); see $out/console.log"; exit 1; }
 grep -E '^# (steady|churn) (median|minimum|ratio|per VMRUN|replayed)' "$log" | sed 's/^# //'
+sed -n 's/^# state: /state: /p' "$out/logs/bench.nestvirt_svm_state_latency.log" 2>/dev/null
 grep -q '^not ok' "$out/results.tap" && exit 1
 exit 0

@@ -6,7 +6,8 @@
 # Installs and builds what is missing.
 #
 #   AMD host (QEMU TCG, SVM): the hooked kvm-amd and nestvirt, an L1
-#   hypervisor with an L2 guest (nestvirt_demo), nestvirtctl.
+#   hypervisor with an L2 guest (nestvirt_demo), a save/restore of its
+#   nested state through /dev/nestvirt with L2 running, nestvirtctl.
 #   Intel host (Bochs 2.7, VMX): the hooked kvm-intel with nestvirt in
 #   enforce mode, the kernel's nested VMX selftests, nestvirt's live VMX
 #   rule test (each rule in enforce, audit and off), nestvirtctl.
@@ -42,6 +43,8 @@ run_amd() {
 	boot_amd_host "$KBUILD" "$NV_MODDIR" demo "$out" || rc=$?
 	grep -h -E '^(ok|not ok)|nestvirt|L1 ran' "$out/logs/demo.nestvirt_demo.log" "$out/results.tap" 2>/dev/null |
 		grep -v '^#' || true
+	echo "--- migration: NESTVIRT_GET_STATE/SET_STATE with L2 running (restores into fresh VMs, 1000 round trips):"
+	sed -n 's/^# state: /state: /p' "$out/logs/demo.nestvirt_svm_state_test.log" 2>/dev/null || true
 	echo "--- nestvirtctl status (in the emulated host, after the demo):"
 	cat "$out/logs/demo.nestvirtctl_status.log" 2>/dev/null || true
 	echo "--- nestvirtctl rules --failed:"

@@ -120,6 +120,25 @@ static inline bool nv_same(const struct nv_blob *a, const struct nv_blob *b)
 	return a->size == b->size && !memcmp(a->bytes, b->bytes, a->size);
 }
 
+/*
+ * Writes @len bytes to $NV_STATE_CAPTURE/@name, when the runner asks for
+ * captures (real containers and KVM blobs for the host tests and the fuzz
+ * corpus).
+ */
+static inline void nv_capture(const char *name, const void *bytes, size_t len)
+{
+	const char *dir = getenv("NV_STATE_CAPTURE");
+	char path[512];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	TEST_ASSERT(f && fwrite(bytes, 1, len, f) == len && !fclose(f),
+		    "capture %s: %s", path, strerror(errno));
+}
+
 static inline u64 nv_now_ns(void)
 {
 	struct timespec ts;

@@ -417,6 +417,10 @@ kmemleak_after_unload() {
 
 mkdir -p "$out/logs"
 export NESTVIRT_KO=$NV_MODDIR/nestvirt.ko
+# Real nested-state containers and KVM blobs the state tests save, for the
+# host tests and the fuzz corpus.
+export NV_STATE_CAPTURE=$out/state
+mkdir -p "$NV_STATE_CAPTURE"
 emit "TAP version 13"
 check host kvm_core_loads load_kvm_core
 for suite in $NV_SUITES; do
@@ -454,6 +458,10 @@ for suite in $NV_SUITES; do
 		grep -q '^kvm_amd ' /proc/modules ||
 			check bench load_hooked_kvm_amd load_hooked_kvm_amd
 		run_test bench svm_nestvirt_bench pass "" "$NV_TESTS/svm_nestvirt_bench"
+		grep -q '^nestvirt ' /proc/modules ||
+			check bench nestvirt_attaches_enforcing load_nestvirt_enforcing
+		NV_STATE_LATENCY_ONLY=1 run_test bench nestvirt_svm_state_latency pass "" \
+			"$NV_TESTS/nestvirt_svm_state_test"
 		check bench detached_vs_stock detached_vs_stock
 		;;
 	nestvirtctl)
@@ -499,6 +507,8 @@ for suite in $NV_SUITES; do
 		check demo load_hooked_kvm_amd load_hooked_kvm_amd
 		check demo nestvirt_attaches load_nestvirt
 		run_test demo nestvirt_demo pass "" "$NV_TESTS/nestvirt_demo"
+		# Migration: save/restore round trips with L2 running.
+		run_test demo nestvirt_svm_state_test pass "" "$NV_TESTS/nestvirt_svm_state_test"
 		check demo nestvirtctl_status ctl status
 		check demo nestvirtctl_rules_failed ctl rules --failed
 		;;

@@ -145,6 +145,65 @@ fn a_bad_kvm_header_is_refused_before_the_catalogue() {
     );
 }
 
+/// KVM's `page_address_valid()` against the destination's MAXPHYADDR: the
+/// last page below it passes, the first at it fails (SVM in guest mode
+/// only; VMX for VMXON and vmcs12 whenever given, INVALID_GPA meaning none).
+#[test]
+fn header_addresses_are_checked_against_maxphyaddr() {
+    let mut page = [0u8; 4096];
+    sample::vmcb12().write_page(&mut page);
+    let caps = sample::caps();
+    let top = 1u64 << caps.maxphyaddr;
+    let svm = |flags: u16, pa: u64| {
+        let kvm = kvm_blob(1, flags, &[(8, pa)], Some(&page), 1);
+        let l1 = SvmL1::new(caps, 0x5000, 0);
+        check(
+            &container(Vendor::Svm, &kvm, &l1.to_bytes()),
+            SvmClass::ALL.len(),
+        )
+    };
+    assert!(svm(1, top - 4096).is_ok());
+    assert_eq!(svm(1, top).unwrap_err(), StateError::KvmHeader);
+    // Outside guest mode KVM does not look at vmcb_pa.
+    assert!(matches!(svm(0, top), Ok(Checked::NoGuestState)));
+
+    let env = vmx_env();
+    let top = 1u64 << env.maxphyaddr;
+    let vmx = |flags: u16, vmxon: u64, vmcs12: u64| {
+        let kvm = kvm_blob(
+            0,
+            flags,
+            &[(8, vmxon), (16, vmcs12)],
+            Some(baseline_vmcs12().as_bytes()),
+            2,
+        );
+        check(
+            &container(Vendor::Vmx, &kvm, &env.to_bytes()),
+            VmxClass::ALL.len(),
+        )
+    };
+    assert!(vmx(1, top - 4096, 0x0100_0000).is_ok());
+    assert!(vmx(1, 0x1000, top - 4096).is_ok());
+    assert_eq!(vmx(1, top, 0x0100_0000).unwrap_err(), StateError::KvmHeader);
+    assert_eq!(vmx(1, 0x1000, top).unwrap_err(), StateError::KvmHeader);
+    // Outside guest mode too: KVM checks both before anything else.
+    assert!(matches!(
+        vmx(0, 0x1000, top - 4096),
+        Ok(Checked::NoGuestState)
+    ));
+    assert_eq!(vmx(0, 0x1000, top).unwrap_err(), StateError::KvmHeader);
+    assert_eq!(vmx(0, top, 0x0100_0000).unwrap_err(), StateError::KvmHeader);
+    // Not in VMX operation: both addresses INVALID_GPA, which is no address.
+    let off = kvm_blob(0, 0, &[(8, u64::MAX), (16, u64::MAX)], None, 0);
+    assert!(matches!(
+        check(
+            &container(Vendor::Vmx, &off, &env.to_bytes()),
+            VmxClass::ALL.len()
+        ),
+        Ok(Checked::NoGuestState)
+    ));
+}
+
 #[test]
 fn l1_layouts_are_the_hook_abis() {
     let env = vmx_env();

@@ -4,11 +4,13 @@
 //! byte layout frozen, every refusal with a case that triggers it and a
 //! neighbour that does not, and properties over hostile bytes.
 
+use nestvirt_engine::state::container::FIRST_PAYLOAD;
 use nestvirt_engine::state::container::{
     l1_caps_len, HEADER_SIZE, MAX_TOTAL_SIZE, SECTION_HEADER_SIZE, SECTION_REQUIRED,
 };
 use nestvirt_engine::state::{
-    crc32c, encode, Container, NewSection, SectionType, StateError, Vendor,
+    crc32c, encode, encode_around_first, encode_with, Container, InPlace, NewSection, SectionType,
+    StateError, Vendor,
 };
 use proptest::prelude::*;
 
@@ -110,6 +112,86 @@ fn crc32c_is_crc_32_iscsi() {
     for data in [&b""[..], b"a", b"123456789", &valid_svm()] {
         assert_eq!(crc32c::crc32c(data), iscsi.checksum(data));
     }
+}
+
+/// CRC32C bit by bit, with the table-free loop the kernel's generic
+/// `crc32c()` falls back to, inverted in and out as the kernel wrapper does.
+fn iscsi_update(crc: u32, bytes: &[u8]) -> u32 {
+    let mut c = !crc;
+    for &b in bytes {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = (c >> 1) ^ (0x82f6_3b78 & (c & 1).wrapping_neg());
+        }
+    }
+    !c
+}
+
+/// Always 0: a CRC implementation that is not CRC32C.
+fn zero_update(_: u32, _: &[u8]) -> u32 {
+    0
+}
+
+#[test]
+fn another_crc32c_implementation_reads_and_writes_the_same_containers() {
+    let b = valid_svm();
+    assert!(Container::parse_with(&b, Some(Vendor::Svm), iscsi_update).is_ok());
+    let kvm = kvm_svm();
+    let caps = [0u8; 24];
+    let sections = [
+        NewSection::of(SectionType::KvmNestedState, &kvm),
+        NewSection::of(SectionType::L1Caps, &caps),
+    ];
+    let mut out = vec![0u8; MAX_TOTAL_SIZE];
+    let n = encode_with(&mut out, Vendor::Svm, &sections, iscsi_update).unwrap();
+    assert_eq!(&out[..n], &container(Vendor::Svm, &sections)[..]);
+    // The function given is the one used: a wrong one refuses the checksum.
+    assert_eq!(
+        Container::parse_with(&b, Some(Vendor::Svm), zero_update).unwrap_err(),
+        StateError::Checksum
+    );
+}
+
+/// Writing around a first payload already in place gives the same bytes
+/// as encoding it, whatever the output held before, and touches nothing
+/// of the payload.
+#[test]
+fn encoding_around_a_payload_in_place_is_encoding_it() {
+    let kvm = kvm_svm();
+    let modes = [2u8, 2, 1];
+    let caps = [7u8; 24];
+    let rest = [
+        NewSection::of(SectionType::NestvirtVcpu, &modes),
+        NewSection::of(SectionType::L1Caps, &caps),
+    ];
+    let mut all = vec![NewSection::of(SectionType::KvmNestedState, &kvm)];
+    all.extend_from_slice(&rest);
+    let want = container(Vendor::Svm, &all);
+    for junk in [0u8, 0xff] {
+        let mut out = vec![junk; MAX_TOTAL_SIZE];
+        out[FIRST_PAYLOAD..FIRST_PAYLOAD + kvm.len()].copy_from_slice(&kvm);
+        let first = InPlace {
+            kind: SectionType::KvmNestedState as u16,
+            flags: 1,
+            len: kvm.len(),
+        };
+        let n = encode_around_first(&mut out, Vendor::Svm, first, &rest, crc32c::update).unwrap();
+        assert_eq!(&out[..n], &want[..], "junk {junk:#x}");
+    }
+    // Too small an output, or a container past the limit: nothing.
+    let first = InPlace {
+        kind: 1,
+        flags: 1,
+        len: kvm.len(),
+    };
+    let mut small = vec![0u8; want.len() - 1];
+    assert!(encode_around_first(&mut small, Vendor::Svm, first, &rest, crc32c::update).is_none());
+    let huge = InPlace {
+        len: MAX_TOTAL_SIZE,
+        ..first
+    };
+    let mut out = vec![0u8; 2 * MAX_TOTAL_SIZE];
+    assert!(encode_around_first(&mut out, Vendor::Svm, huge, &rest, crc32c::update).is_none());
 }
 
 #[test]

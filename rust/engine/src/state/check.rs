@@ -15,7 +15,7 @@
 
 use super::container::{Container, Vendor};
 use super::error::StateError;
-use super::kvm::{vmcs12_of, KvmHeader, KvmNestedState};
+use super::kvm::{vmcs12_of, KvmHeader, KvmNestedState, INVALID_GPA};
 use crate::engine::bytes::le_u64;
 use crate::engine::rule::{ClassModes, Outcome};
 use crate::engine::svm::{
@@ -122,16 +122,25 @@ pub fn check_state(
     modes: ClassModes,
 ) -> Result<Checked, StateError> {
     let state = KvmNestedState::parse(kvm_state, vendor)?;
+    let svm_l1 = || {
+        SvmL1::from_bytes(l1_caps).ok_or(if l1_caps.len() == SvmL1::BYTES {
+            StateError::Reserved
+        } else {
+            StateError::SectionSize
+        })
+    };
+    let vmx_env = || L1Env::from_bytes(l1_caps).ok_or(StateError::SectionSize);
+    let maxphyaddr = match vendor {
+        Vendor::Svm => svm_l1()?.maxphyaddr,
+        Vendor::Vmx => vmx_env()?.maxphyaddr,
+    };
+    addresses_within(&state, maxphyaddr)?;
     if !state.guest_mode() {
         return Ok(Checked::NoGuestState);
     }
     match vendor {
         Vendor::Svm => {
-            let l1 = SvmL1::from_bytes(l1_caps).ok_or(if l1_caps.len() == SvmL1::BYTES {
-                StateError::Reserved
-            } else {
-                StateError::SectionSize
-            })?;
+            let l1 = svm_l1()?;
             let page = state.state_page().ok_or(StateError::KvmSize)?;
             let vmcb = Vmcb12::view(page).ok_or(StateError::KvmSize)?;
             // No VMRUN executes on a restore: its operand is not checked.
@@ -149,7 +158,7 @@ pub fn check_state(
             )))
         }
         Vendor::Vmx => {
-            let env = L1Env::from_bytes(l1_caps).ok_or(StateError::SectionSize)?;
+            let env = vmx_env()?;
             let vmcs = vmcs12_of(state.data);
             let mut ctx = env.context();
             ctx.l1_efer_lma = vmcs.vm_exit_controls() & exit::HOST_ADDR_SPACE_SIZE != 0;
@@ -166,4 +175,29 @@ pub fn check_state(
             )))
         }
     }
+}
+
+/// KVM's `page_address_valid()` on the header's addresses, against the
+/// vCPU's MAXPHYADDR: the SVM vmcb12 address in guest mode
+/// (`svm_set_nested_state()`), the VMX VMXON and vmcs12 addresses when
+/// given (`vmx_set_nested_state()`, which checks the vmcs12 address only
+/// after it left VMX operation: checked here, it refuses before anything
+/// changes). Alignment was checked with the header.
+fn addresses_within(state: &KvmNestedState<'_>, maxphyaddr: u8) -> Result<(), StateError> {
+    let beyond = |pa: u64| maxphyaddr < 64 && pa >> maxphyaddr != 0;
+    let bad = match state.header {
+        KvmHeader::Svm { vmcb_pa, .. } => state.guest_mode() && beyond(vmcb_pa),
+        KvmHeader::Vmx {
+            vmxon_pa,
+            vmcs12_pa,
+            ..
+        } => {
+            (vmxon_pa != INVALID_GPA && beyond(vmxon_pa))
+                || (vmcs12_pa != INVALID_GPA && beyond(vmcs12_pa))
+        }
+    };
+    if bad {
+        return Err(StateError::KvmHeader);
+    }
+    Ok(())
 }

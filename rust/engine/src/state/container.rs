@@ -169,13 +169,19 @@ const fn padded(len: usize) -> usize {
     len.div_ceil(8) * 8
 }
 
+/// A CRC32C implementation: `update(crc, bytes)` continues the CRC32C
+/// (with the standard pre- and post-inversion) `crc` over `bytes`, as
+/// [`super::crc32c::update`] does. The kernel passes its own `crc32c()`,
+/// which uses the CPU's CRC32 instruction where it has one.
+pub type Crc32cUpdate = fn(u32, &[u8]) -> u32;
+
 /// The CRC32C of a container's `total` bytes with the checksum field as 0.
-fn container_crc(bytes: &[u8]) -> u32 {
+fn container_crc(bytes: &[u8], update: Crc32cUpdate) -> u32 {
     let (head, rest) = bytes.split_at(CRC_OFFSET.min(bytes.len()));
     let tail = rest.get(4..).unwrap_or(&[]);
-    let crc = super::crc32c::update(0, head);
-    let crc = super::crc32c::update(crc, &[0; 4]);
-    super::crc32c::update(crc, tail)
+    let crc = update(0, head);
+    let crc = update(crc, &[0; 4]);
+    update(crc, tail)
 }
 
 /// Walks the sections of `bytes` (a whole container) from the header on,
@@ -243,6 +249,15 @@ impl<'a> Container<'a> {
     /// skipped unless flagged `REQUIRED`. With `expect`, the vendor must be
     /// that one. Checks no section's content beyond its length.
     pub fn parse(bytes: &'a [u8], expect: Option<Vendor>) -> Result<Self, StateError> {
+        Self::parse_with(bytes, expect, super::crc32c::update)
+    }
+
+    /// [`Container::parse`], with the CRC32C computed by `crc`.
+    pub fn parse_with(
+        bytes: &'a [u8],
+        expect: Option<Vendor>,
+        update: Crc32cUpdate,
+    ) -> Result<Self, StateError> {
         let header = bytes.get(..HEADER_SIZE).ok_or(StateError::Truncated)?;
         if header[..8] != MAGIC {
             return Err(StateError::Magic);
@@ -268,7 +283,7 @@ impl<'a> Container<'a> {
             return Err(StateError::Reserved);
         }
         let crc = u32_at(header, CRC_OFFSET);
-        if container_crc(bytes) != crc {
+        if container_crc(bytes, update) != crc {
             return Err(StateError::Checksum);
         }
         let section_count = u32_at(header, 20);
@@ -389,32 +404,107 @@ fn put(out: &mut [u8], at: usize, bytes: &[u8]) -> Option<()> {
 /// too small or the container would exceed [`MAX_TOTAL_SIZE`]. No panic
 /// path: the kernel calls it.
 pub fn encode(out: &mut [u8], vendor: Vendor, sections: &[NewSection<'_>]) -> Option<usize> {
-    let total = encoded_size(sections);
+    encode_with(out, vendor, sections, super::crc32c::update)
+}
+
+/// [`encode`], with the CRC32C computed by `update`.
+pub fn encode_with(
+    out: &mut [u8],
+    vendor: Vendor,
+    sections: &[NewSection<'_>],
+    update: Crc32cUpdate,
+) -> Option<usize> {
+    let Some((first, rest)) = sections.split_first() else {
+        return write_container(out, vendor, None, &[], update);
+    };
+    put(out, FIRST_PAYLOAD, first.payload)?;
+    write_container(out, vendor, Some(first.in_place()), rest, update)
+}
+
+/// Where the first section's payload starts.
+pub const FIRST_PAYLOAD: usize = HEADER_SIZE + SECTION_HEADER_SIZE;
+
+/// A section whose payload is already where it belongs in the output.
+#[derive(Clone, Copy, Debug)]
+pub struct InPlace {
+    /// Its `type` field.
+    pub kind: u16,
+    /// Its `flags` field.
+    pub flags: u16,
+    /// Its payload's length.
+    pub len: usize,
+}
+
+impl NewSection<'_> {
+    fn in_place(&self) -> InPlace {
+        InPlace {
+            kind: self.kind,
+            flags: self.flags,
+            len: self.payload.len(),
+        }
+    }
+}
+
+/// [`encode_with`] for a container whose first section's payload (`first`)
+/// is already in `out` at [`FIRST_PAYLOAD`]: it writes everything around
+/// it, so that a payload the kernel copied in from the caller is neither
+/// copied again nor written back. `None` as for [`encode`].
+pub fn encode_around_first(
+    out: &mut [u8],
+    vendor: Vendor,
+    first: InPlace,
+    rest: &[NewSection<'_>],
+    update: Crc32cUpdate,
+) -> Option<usize> {
+    write_container(out, vendor, Some(first), rest, update)
+}
+
+fn write_container(
+    out: &mut [u8],
+    vendor: Vendor,
+    first: Option<InPlace>,
+    rest: &[NewSection<'_>],
+    update: Crc32cUpdate,
+) -> Option<usize> {
+    let lens = first
+        .iter()
+        .map(|f| f.len)
+        .chain(rest.iter().map(|s| s.payload.len()));
+    let total = size_for_payloads(lens);
     if total > MAX_TOTAL_SIZE {
         return None;
     }
     let out = out.get_mut(..total)?;
-    out.fill(0);
+    let count = rest.len() + usize::from(first.is_some());
+    let mut at = HEADER_SIZE;
+    let section_header = |out: &mut [u8], at: usize, kind: u16, flags: u16, len: usize| {
+        put(out, at, &kind.to_le_bytes())?;
+        put(out, at + 2, &flags.to_le_bytes())?;
+        put(out, at + 4, &u32::try_from(len).ok()?.to_le_bytes())
+    };
+    out.get_mut(..HEADER_SIZE)?.fill(0);
+    if let Some(f) = first {
+        section_header(out, at, f.kind, f.flags, f.len)?;
+        at += SECTION_HEADER_SIZE + f.len;
+    }
+    // Padding and every later section: zero first, then filled in.
+    out.get_mut(at..)?.fill(0);
+    if let Some(f) = first {
+        at = FIRST_PAYLOAD + padded(f.len);
+    }
+    for s in rest {
+        section_header(out, at, s.kind, s.flags, s.payload.len())?;
+        at += SECTION_HEADER_SIZE;
+        put(out, at, s.payload)?;
+        at += padded(s.payload.len());
+    }
     put(out, 0, &MAGIC)?;
     put(out, 8, &VERSION.to_le_bytes())?;
     put(out, 10, &(vendor as u16).to_le_bytes())?;
     put(out, 12, &(HEADER_SIZE as u32).to_le_bytes())?;
     put(out, 16, &u32::try_from(total).ok()?.to_le_bytes())?;
-    put(out, 20, &u32::try_from(sections.len()).ok()?.to_le_bytes())?;
-    let mut at = HEADER_SIZE;
-    for s in sections {
-        put(out, at, &s.kind.to_le_bytes())?;
-        put(out, at + 2, &s.flags.to_le_bytes())?;
-        put(
-            out,
-            at + 4,
-            &u32::try_from(s.payload.len()).ok()?.to_le_bytes(),
-        )?;
-        at += SECTION_HEADER_SIZE;
-        put(out, at, s.payload)?;
-        at += padded(s.payload.len());
-    }
-    let crc = container_crc(out);
+    put(out, 20, &u32::try_from(count).ok()?.to_le_bytes())?;
+    let crc = container_crc(out, update);
     put(out, CRC_OFFSET, &crc.to_le_bytes())?;
     Some(total)
 }

@@ -15,6 +15,9 @@ pub mod error;
 pub mod kvm;
 
 pub use check::{check_container, check_state, Checked, SvmL1};
-pub use container::{encode, encoded_size, Container, NewSection, Section, SectionType, Vendor};
+pub use container::{
+    encode, encode_around_first, encode_with, encoded_size, Container, Crc32cUpdate, InPlace,
+    NewSection, Section, SectionType, Vendor,
+};
 pub use error::StateError;
 pub use kvm::{KvmHeader, KvmNestedState};
