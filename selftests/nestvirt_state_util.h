@@ -139,6 +139,45 @@ static inline void nv_capture(const char *name, const void *bytes, size_t len)
 		    "capture %s: %s", path, strerror(errno));
 }
 
+/* The value L2 of the state tests computes by stage @i from @acc. */
+static inline u64 nv_stage_value(u64 acc, int i)
+{
+	return acc * 6364136223846793005ull + i;
+}
+
+/*
+ * L2 of the state tests, @name: @stages GUEST_SYNCs, each with the value
+ * computed so far (so that a restored L2 that lost its registers or memory
+ * reports a wrong one), then @leave, its exit to L1 (VMMCALL or VMCALL).
+ */
+#define NV_STATE_L2(name, stages, leave)			\
+static void name(void)						\
+{								\
+	u64 acc = 1;						\
+	int i;							\
+								\
+	for (i = 1; i <= (stages); i++) {			\
+		acc = nv_stage_value(acc, i);			\
+		GUEST_SYNC(acc);				\
+	}							\
+	leave;							\
+}
+
+/* Runs the vCPU to its next ucall, which must be @cmd (with @arg for a sync). */
+static inline void nv_run_expect(struct kvm_vcpu *vcpu, u64 cmd, u64 arg)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(uc.cmd == cmd, "ucall %lu, want %lu", uc.cmd, cmd);
+	if (cmd == UCALL_SYNC)
+		TEST_ASSERT(uc.args[1] == arg, "L2 computed 0x%lx, want 0x%lx",
+			    (ulong)uc.args[1], (ulong)arg);
+}
+
 static inline u64 nv_now_ns(void)
 {
 	struct timespec ts;

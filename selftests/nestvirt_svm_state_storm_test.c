@@ -21,10 +21,10 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
-#include "svm_util.h"
 #include "kselftest.h"
 
-#include "nestvirt_state_util.h"
+#define NV_STAGES	2
+#include "nestvirt_svm_state_guest.h"
 
 #define MUTATIONS	10000
 #define KINDS		9
@@ -36,33 +36,6 @@ static const char *const kind_names[KINDS] = {
 	"bit flip", "bit flip, checksum fixed", "truncated", "size beyond",
 	"header field", "section header", "KVM header", "vmcb12 control", "vmcb12 save",
 };
-
-static void l2_guest_code(void)
-{
-	GUEST_SYNC(1);
-	GUEST_SYNC(2);
-	__asm__ __volatile__("vmmcall");
-}
-
-static void l1_guest_code(struct svm_test_data *svm)
-{
-	generic_svm_setup(svm, l2_guest_code);
-	run_guest(svm->vmcb, svm->vmcb_gpa);
-	GUEST_ASSERT(svm->vmcb->control.exit_code == SVM_EXIT_VMMCALL);
-	GUEST_DONE();
-}
-
-static void run_expect(struct kvm_vcpu *vcpu, u64 cmd, u64 arg)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == cmd && (cmd != UCALL_SYNC || uc.args[1] == arg),
-		    "ucall %lu (%lu), want %lu (%lu)", uc.cmd, (ulong)uc.args[1], cmd, arg);
-}
 
 /* A distinct cause of refusal: errno and the refusing check's ID. */
 struct cause {
@@ -168,7 +141,6 @@ int main(int argc, char *argv[])
 	struct nestvirt_state s;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	gva_t svm_gva;
 	u64 rng = 0x6e65737476697274ull;
 	u8 *bad;
 
@@ -179,10 +151,8 @@ int main(int argc, char *argv[])
 	ksft_set_plan(1);
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
 
-	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
-	vcpu_alloc_svm(vm, &svm_gva);
-	vcpu_args_set(vcpu, 1, svm_gva);
-	run_expect(vcpu, UCALL_SYNC, 1);
+	vm = nv_svm_vm(&vcpu);
+	nv_run_expect(vcpu, UCALL_SYNC, nv_stage_value(1, 1));
 	state = vcpu_save_state(vcpu);
 	state->nested.size = 0;
 	good = nv_get(nv, vcpu);
@@ -241,8 +211,8 @@ int main(int argc, char *argv[])
 			       causes[i].id, causes[i].count);
 
 	/* Nothing of the storm stuck: L2 finishes. */
-	run_expect(vcpu, UCALL_SYNC, 2);
-	run_expect(vcpu, UCALL_DONE, 0);
+	nv_run_expect(vcpu, UCALL_SYNC, nv_stage_value(nv_stage_value(1, 1), 2));
+	nv_run_expect(vcpu, UCALL_DONE, 0);
 	kvm_x86_state_cleanup(state);
 	free(bad);
 	free(good.bytes);

@@ -28,65 +28,14 @@
 #include "test_util.h"
 #include "kvm_util.h"
 #include "processor.h"
-#include "svm_util.h"
 #include "kselftest.h"
 
-#include "nestvirt_state_util.h"
+#define NV_STAGES	5
+#include "nestvirt_svm_state_guest.h"
 
-#define STAGES		5
 #define ROUND_TRIPS	1000
 #define LAT_SAMPLES	1000
 #define TLB_CTL_AT	(NV_KVM_AT + 128 + offsetof(struct vmcb_control_area, tlb_ctl))
-
-static u64 stage_value(u64 acc, int i)
-{
-	return acc * 6364136223846793005ull + i;
-}
-
-static void l2_guest_code(void)
-{
-	u64 acc = 1;
-	int i;
-
-	for (i = 1; i <= STAGES; i++) {
-		acc = stage_value(acc, i);
-		GUEST_SYNC(acc);
-	}
-	__asm__ __volatile__("vmmcall");
-}
-
-static void l1_guest_code(struct svm_test_data *svm)
-{
-	generic_svm_setup(svm, l2_guest_code);
-	run_guest(svm->vmcb, svm->vmcb_gpa);
-	GUEST_ASSERT(svm->vmcb->control.exit_code == SVM_EXIT_VMMCALL);
-	GUEST_DONE();
-}
-
-/* Runs the vCPU to its next ucall, which must be @cmd (with @arg for a sync). */
-static void run_expect(struct kvm_vcpu *vcpu, u64 cmd, u64 arg)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == cmd, "ucall %lu, want %lu", uc.cmd, cmd);
-	if (cmd == UCALL_SYNC)
-		TEST_ASSERT(uc.args[1] == arg, "L2 computed 0x%lx, want 0x%lx",
-			    (ulong)uc.args[1], (ulong)arg);
-}
-
-static struct kvm_vm *vm_with_l1(struct kvm_vcpu **vcpu)
-{
-	struct kvm_vm *vm = vm_create_with_one_vcpu(vcpu, l1_guest_code);
-	gva_t svm_gva;
-
-	vcpu_alloc_svm(vm, &svm_gva);
-	vcpu_args_set(*vcpu, 1, svm_gva);
-	return vm;
-}
 
 /*
  * Whether @again, saved from a fresh vCPU that @saved was restored into,
@@ -125,19 +74,19 @@ static bool same_where_restored(const struct nv_blob *saved, const struct nv_blo
 static void restore_at_every_stage(int nv)
 {
 	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm = vm_with_l1(&vcpu);
+	struct kvm_vm *vm = nv_svm_vm(&vcpu);
 	u64 acc = 1;
 	int i;
 
-	for (i = 1; i <= STAGES; i++) {
+	for (i = 1; i <= NV_STAGES; i++) {
 		struct kvm_x86_state *state;
 		struct nv_blob saved, again;
 		struct kvm_nested_state *kvm;
 		char name[64];
 		u32 len;
 
-		acc = stage_value(acc, i);
-		run_expect(vcpu, UCALL_SYNC, acc);
+		acc = nv_stage_value(acc, i);
+		nv_run_expect(vcpu, UCALL_SYNC, acc);
 		state = vcpu_save_state(vcpu);
 		saved = nv_get(nv, vcpu);
 		kvm = nv_kvm_state(&saved, &len);
@@ -163,31 +112,31 @@ static void restore_at_every_stage(int nv)
 		free(saved.bytes);
 		free(again.bytes);
 	}
-	run_expect(vcpu, UCALL_DONE, 0);
+	nv_run_expect(vcpu, UCALL_DONE, 0);
 	kvm_vm_free(vm);
-	ksft_test_result_pass("restore_in_fresh_vm_at_%d_points_l2_completes\n", STAGES);
+	ksft_test_result_pass("restore_in_fresh_vm_at_%d_points_l2_completes\n", NV_STAGES);
 }
 
 /* A VM stopped at L2's first GUEST_SYNC. */
 static struct kvm_vm *vm_in_l2(struct kvm_vcpu **vcpu)
 {
-	struct kvm_vm *vm = vm_with_l1(vcpu);
+	struct kvm_vm *vm = nv_svm_vm(vcpu);
 
-	run_expect(*vcpu, UCALL_SYNC, stage_value(1, 1));
+	nv_run_expect(*vcpu, UCALL_SYNC, nv_stage_value(1, 1));
 	return vm;
 }
 
 /* Runs L2 from its first GUEST_SYNC to the end, checking every result. */
 static void finish_l2(struct kvm_vcpu *vcpu)
 {
-	u64 acc = stage_value(1, 1);
+	u64 acc = nv_stage_value(1, 1);
 	int i;
 
-	for (i = 2; i <= STAGES; i++) {
-		acc = stage_value(acc, i);
-		run_expect(vcpu, UCALL_SYNC, acc);
+	for (i = 2; i <= NV_STAGES; i++) {
+		acc = nv_stage_value(acc, i);
+		nv_run_expect(vcpu, UCALL_SYNC, acc);
 	}
-	run_expect(vcpu, UCALL_DONE, 0);
+	nv_run_expect(vcpu, UCALL_DONE, 0);
 }
 
 static void round_trips(int nv)

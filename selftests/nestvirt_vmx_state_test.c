@@ -31,22 +31,7 @@
 /* struct vmcs12 (arch/x86/kvm/vmx/vmcs12.h) after KVM's 128-byte header. */
 #define GUEST_CR0_AT	(NV_KVM_AT + 128 + 424)
 
-static u64 stage_value(u64 acc, int i)
-{
-	return acc * 6364136223846793005ull + i;
-}
-
-static void l2_guest_code(void)
-{
-	u64 acc = 1;
-	int i;
-
-	for (i = 1; i <= STAGES; i++) {
-		acc = stage_value(acc, i);
-		GUEST_SYNC(acc);
-	}
-	vmcall();
-}
+NV_STATE_L2(l2_guest_code, STAGES, vmcall())
 
 static void l1_guest_code(struct vmx_pages *vmx)
 {
@@ -56,19 +41,6 @@ static void l1_guest_code(struct vmx_pages *vmx)
 	GUEST_ASSERT(!vmlaunch());
 	GUEST_ASSERT(vmreadz(VM_EXIT_REASON) == EXIT_REASON_VMCALL);
 	GUEST_DONE();
-}
-
-static void run_expect(struct kvm_vcpu *vcpu, u64 cmd, u64 arg)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == cmd && (cmd != UCALL_SYNC || uc.args[1] == arg),
-		    "ucall %lu (0x%lx), want %lu (0x%lx)", uc.cmd, (ulong)uc.args[1],
-		    cmd, (ulong)arg);
 }
 
 /*
@@ -123,8 +95,8 @@ int main(int argc, char *argv[])
 		struct nv_blob again, by_kvm;
 		u32 len;
 
-		acc = stage_value(acc, i);
-		run_expect(vcpu, UCALL_SYNC, acc);
+		acc = nv_stage_value(acc, i);
+		nv_run_expect(vcpu, UCALL_SYNC, acc);
 		state = vcpu_save_state(vcpu);
 		good = nv_get(nv, vcpu);
 		kvm = nv_kvm_state(&good, &len);
@@ -184,7 +156,7 @@ int main(int argc, char *argv[])
 	TEST_ASSERT(nv_same(&good, &now), "a refused SET changed the vCPU (vmcs12 byte %d)",
 		    first_difference(&good, &now));
 	/* L2 goes on from the last stage to its end. */
-	run_expect(vcpu, UCALL_DONE, 0);
+	nv_run_expect(vcpu, UCALL_DONE, 0);
 	ksft_test_result_pass("bad_containers_refused_vcpu_unchanged_l2_completes\n");
 	free(now.bytes);
 	free(bad.bytes);

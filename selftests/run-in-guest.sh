@@ -183,6 +183,32 @@ nestvirt_selftests() {
 	done
 }
 
+# Live migration of an L1 with a running L2 (selftests/migration/): QEMU on
+# this host's KVM, migrated three times; the modules loaded decide whose
+# KVM_SET_NESTED_STATE restores it. With nestvirt attached, every restore
+# passes its KVM_SET_NESTED_STATE hook: the counters must show each one
+# checked and none refused.
+migrate_l1() {
+	local tag=$1 before after
+	local dir=$NV_TESTS/migration
+	local res rc
+	before=$(ctl --json status 2>/dev/null)
+	res=$("$dir/migration.sh" "$dir/l1_payload.elf" "$(cat "$dir/expected.txt")" 3 \
+		"$out/migration-$tag")
+	rc=$?
+	echo "$res"
+	# The figures, in the TAP output whatever the outcome.
+	echo "$res" | sed "s/^/# migration, $tag: /" >&3
+	[ $rc = 0 ] || return 1
+	[ "$tag" = attached ] || return 0
+	after=$(ctl --json status) || return 1
+	python3 -c 'import json,sys
+b, a = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+d = {k: a[k] - b[k] for k in ("set_state_entries", "nestvirt_rejected", "kvm_rejected")}
+print("nestvirt counters over the migrations:", d)
+sys.exit(d["set_state_entries"] < 3 or d["nestvirt_rejected"] != 0)' "$before" "$after"
+}
+
 # nestvirtctl against counters a selftest knows: a fresh nestvirt (counters
 # at zero) sees exactly nestvirt_demo's 1000 VMRUNs, 999 of them replayed.
 ctl() { "$NV_CTL" "$@"; }
@@ -451,6 +477,18 @@ for suite in $NV_SUITES; do
 		grep -q '^nestvirt ' /proc/modules ||
 			check nestvirt nestvirt_attaches_enforcing load_nestvirt_enforcing
 		nestvirt_selftests
+		;;
+	migration)
+		# Stock kvm-amd first, then the hooked one with nestvirt
+		# enforcing: the same payload, the same three migrations.
+		rmmod nestvirt 2>/dev/null
+		grep -q '^kvm_amd ' /proc/modules && check migration unload unload_kvm_amd
+		check migration load_stock_kvm_amd load_stock_kvm_amd
+		check migration qemu_stock_kvm_amd migrate_l1 stock
+		check migration unload_stock unload_kvm_amd
+		check migration load_hooked_kvm_amd load_hooked_kvm_amd
+		check migration nestvirt_attaches_enforcing load_nestvirt_enforcing
+		check migration qemu_nestvirt_enforcing migrate_l1 attached
 		;;
 	bench)
 		# Figures, not a pass/fail of timing: the test fails only if the
