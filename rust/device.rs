@@ -19,11 +19,11 @@ use crate::{
         svm::SvmRule,
         vmx::VmxRule,
     },
+    state,
     stats::{
         Stats,
         STATS, //
     },
-    state,
     svm_entry::SVM_POLICY,
     uapi::{
         copy_c_string,

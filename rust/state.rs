@@ -25,9 +25,9 @@ use crate::{
         state::{
             check_state,
             container::{
-                Crc32cUpdate,
                 l1_caps_len,
                 size_for_payloads,
+                Crc32cUpdate,
                 FIRST_PAYLOAD,
                 MAX_CLASS_MODES,
                 MAX_TOTAL_SIZE, //
@@ -400,8 +400,7 @@ fn set_checked(
     UserSlice::new(UserPtr::from_addr(buf), size)
         .read_all(&mut bytes, GFP_KERNEL)
         .map_err(|e| (e, None))?;
-    let container =
-        Container::parse_with(&bytes, Some(vendor), crc32c_update()).map_err(refuse)?;
+    let container = Container::parse_with(&bytes, Some(vendor), crc32c_update()).map_err(refuse)?;
     // KVM's header and sizes, before the vCPU is even looked up.
     KvmNestedState::parse(container.kvm_state, vendor).map_err(refuse)?;
     let header = container
