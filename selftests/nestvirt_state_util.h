@@ -178,6 +178,34 @@ static inline void nv_run_expect(struct kvm_vcpu *vcpu, u64 cmd, u64 arg)
 			    (ulong)uc.args[1], (ulong)arg);
 }
 
+/*
+ * The class modes a state test found, put back when it ends: the tests
+ * enforce every class, and the main job's status shows the modes the
+ * operator set after them.
+ */
+struct nv_modes {
+	u32 n;
+	u32 mode[32];
+};
+
+static inline struct nv_modes nv_modes_save(u32 classes)
+{
+	struct nv_modes m = { .n = classes };
+	u32 c;
+
+	for (c = 0; c < classes && c < 32; c++)
+		m.mode[c] = nestvirt_get_mode(c);
+	return m;
+}
+
+static inline void nv_modes_restore(const struct nv_modes *m)
+{
+	u32 c;
+
+	for (c = 0; c < m->n && c < 32; c++)
+		nestvirt_set_mode(c, m->mode[c]);
+}
+
 static inline u64 nv_now_ns(void)
 {
 	struct timespec ts;

@@ -135,6 +135,7 @@ int main(int argc, char *argv[])
 {
 	struct nestvirt_info before, after;
 	struct kvm_x86_state *state;
+	struct nv_modes modes;
 	int nv, i, kind, applied = 0, refused = 0, lines;
 	int per_kind_applied[KINDS] = { 0 };
 	struct nv_blob good, now;
@@ -149,6 +150,7 @@ int main(int argc, char *argv[])
 	nv = nestvirt_open();
 	ksft_print_header();
 	ksft_set_plan(1);
+	modes = nv_modes_save(NESTVIRT_SVM_NR_CLASSES);
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
 
 	vm = nv_svm_vm(&vcpu);
@@ -218,6 +220,7 @@ int main(int argc, char *argv[])
 	free(good.bytes);
 	kvm_vm_free(vm);
 	ksft_test_result_pass("storm_%d_each_refused_unchanged_or_applied\n", MUTATIONS);
+	nv_modes_restore(&modes);
 	close(nv);
 	ksft_finished();
 }

@@ -336,17 +336,20 @@ static void latency(int nv)
 
 int main(int argc, char *argv[])
 {
+	struct nv_modes modes;
 	int nv;
 
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_SVM));
 	TEST_REQUIRE(kvm_has_cap(KVM_CAP_NESTED_STATE));
 	nv = nestvirt_open();
 	ksft_print_header();
+	modes = nv_modes_save(NESTVIRT_SVM_NR_CLASSES);
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
 	/* scripts/bench.sh: the latency figures alone, on its clock. */
 	if (getenv("NV_STATE_LATENCY_ONLY")) {
 		ksft_set_plan(1);
 		latency(nv);
+		nv_modes_restore(&modes);
 		close(nv);
 		ksft_finished();
 	}
@@ -355,6 +358,7 @@ int main(int argc, char *argv[])
 	round_trips(nv);
 	bad_containers(nv);
 	latency(nv);
+	nv_modes_restore(&modes);
 	close(nv);
 	ksft_finished();
 }

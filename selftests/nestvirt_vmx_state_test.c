@@ -72,6 +72,7 @@ static int first_difference(const struct nv_blob *a, const struct nv_blob *b)
 int main(int argc, char *argv[])
 {
 	struct nv_blob good, bad, now;
+	struct nv_modes modes;
 	struct nestvirt_state s;
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
@@ -84,6 +85,7 @@ int main(int argc, char *argv[])
 	nv = nestvirt_open();
 	ksft_print_header();
 	ksft_set_plan(3);
+	modes = nv_modes_save(NESTVIRT_VMX_NR_CLASSES);
 	nestvirt_set_mode(NESTVIRT_CLASS_ALL, NESTVIRT_MODE_ENFORCE);
 
 	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
@@ -162,6 +164,7 @@ int main(int argc, char *argv[])
 	free(bad.bytes);
 	free(good.bytes);
 	kvm_vm_free(vm);
+	nv_modes_restore(&modes);
 	close(nv);
 	ksft_finished();
 }
