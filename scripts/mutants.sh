@@ -47,9 +47,11 @@ cp "$engine/src/engine.rs" "$work/src/engine.rs"
 cp -r "$engine/tests/common" "$work/tests/"
 if [ $set_ = state ]; then
 	tests=(state_container state_kvm state_check)
-	# state_container reads the fuzz seeds from the crate's directory.
+	# state_container reads the named fuzz seeds (written from the
+	# specification, or captured in the emulated host) from the crate's
+	# directory.
 	mkdir -p "$work/fuzz/corpus/state_decode"
-	cp "$engine"/fuzz/corpus/state_decode/{svm-guest-mode,svm-idle,vmx-guest-mode,vmx-off} \
+	cp "$engine"/fuzz/corpus/state_decode/{svm-*,vmx-*,captured-*} \
 		"$work/fuzz/corpus/state_decode/"
 else
 	tests=(svm_rules svm_props vmx_rules vmx_props vmx_baseline)

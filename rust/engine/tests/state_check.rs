@@ -193,6 +193,26 @@ fn header_addresses_are_checked_against_maxphyaddr() {
     ));
     assert_eq!(vmx(0, 0x1000, top).unwrap_err(), StateError::KvmHeader);
     assert_eq!(vmx(0, top, 0x0100_0000).unwrap_err(), StateError::KvmHeader);
+    // A MAXPHYADDR of 64 or more (a hostile or made-up l1-caps section)
+    // leaves no address beyond it, and shifts nothing out of range.
+    for maxphyaddr in [64u8, 255] {
+        let wide = L1Env { maxphyaddr, ..env };
+        let kvm = kvm_blob(
+            0,
+            1,
+            &[(8, 0x1000), (16, 0xffff_f000_0000_0000)],
+            Some(baseline_vmcs12().as_bytes()),
+            2,
+        );
+        let r = check(
+            &container(Vendor::Vmx, &kvm, &wide.to_bytes()),
+            VmxClass::ALL.len(),
+        );
+        assert!(
+            !matches!(r, Err(StateError::KvmHeader)),
+            "{maxphyaddr}: {r:?}"
+        );
+    }
     // Not in VMX operation: both addresses INVALID_GPA, which is no address.
     let off = kvm_blob(0, 0, &[(8, u64::MAX), (16, u64::MAX)], None, 0);
     assert!(matches!(
