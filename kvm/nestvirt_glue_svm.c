@@ -405,14 +405,13 @@ static int nestvirt_set_state(struct kvm_vcpu *vcpu,
 	return svm_set_nested_state(vcpu, user, header);
 }
 
-/* What L1 may use, computed now (the nested entries' copy may be unset). */
+/*
+ * What L1 may use, as for a nested entry, with the features computed now:
+ * the nested entries' copy may be unset (no entry yet) or not yet final.
+ */
 static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
 			      struct nestvirt_state_call *call)
 {
-	struct vcpu_svm *svm = to_svm(vcpu);
-
+	nestvirt_fill_l1(vcpu, &call->l1);
 	call->l1.svm.features = nestvirt_svm_features(vcpu);
-	call->l1.svm.hsave_pa = svm->nested.hsave_msr;
-	call->l1.svm.maxphyaddr = cpuid_maxphyaddr(vcpu);
-	call->l1.svm.cpl = svm->vmcb01.ptr->save.cpl;
 }

@@ -13,11 +13,18 @@ use crate::{
     },
     engine::{
         rule::{
+            ClassModes,
             Mode,
             Rule, //
         },
-        svm::SvmRule,
-        vmx::VmxRule,
+        svm::{
+            SvmClass,
+            SvmRule, //
+        },
+        vmx::{
+            VmxClass,
+            VmxRule, //
+        },
     },
     state,
     stats::{
@@ -130,7 +137,7 @@ impl MiscDevice for NestvirtFile {
 
 /// The rule catalogue of the attached backend, with its modes and counters.
 #[derive(Clone, Copy)]
-enum Catalogue {
+pub(crate) enum Catalogue {
     Svm,
     Vmx,
 }
@@ -144,7 +151,7 @@ struct RuleReport {
 
 impl Catalogue {
     /// The catalogue of the backend nestvirt is attached to.
-    fn attached() -> Result<Self> {
+    pub(crate) fn attached() -> Result<Self> {
         match ATTACHED.as_ref().map(|a| a.backend) {
             Some(Backend::Svm) => Ok(Self::Svm),
             Some(Backend::Vmx) => Ok(Self::Vmx),
@@ -163,6 +170,22 @@ impl Catalogue {
         match self {
             Self::Svm => SVM_POLICY.mode(class),
             Self::Vmx => VMX_POLICY.mode(class),
+        }
+    }
+
+    /// The modes of all its classes.
+    pub(crate) fn modes(self) -> ClassModes {
+        match self {
+            Self::Svm => SVM_POLICY.modes(),
+            Self::Vmx => VMX_POLICY.modes(),
+        }
+    }
+
+    /// How many classes it has.
+    pub(crate) fn classes(self) -> usize {
+        match self {
+            Self::Svm => SvmClass::ALL.len(),
+            Self::Vmx => VmxClass::ALL.len(),
         }
     }
 

@@ -13,10 +13,8 @@
 //! capabilities, in the enforced classes) and only then has KVM apply it.
 
 use crate::{
-    attach::{
-        Backend,
-        TargetCalls, //
-    },
+    attach::TargetCalls,
+    device::Catalogue,
     engine::{
         rule::{
             ClassModes,
@@ -44,14 +42,8 @@ use crate::{
             SvmL1,
             Vendor, //
         },
-        svm::{
-            SvmClass,
-            SvmRule, //
-        },
-        vmx::{
-            VmxClass,
-            VmxRule, //
-        },
+        svm::SvmRule,
+        vmx::VmxRule,
     },
     hooks_abi::{
         NestvirtStateCall,
@@ -70,7 +62,6 @@ use crate::{
         NESTVIRT_STATE_RULE_NONE, //
     },
     vmx_entry::VMX_POLICY,
-    ATTACHED,
 };
 use core::ffi::{
     c_int,
@@ -124,13 +115,15 @@ fn crc32c_update() -> Crc32cUpdate {
     crc32c::update
 }
 
-/// The attached backend as a container vendor, and its class modes.
+/// The attached backend as a container vendor, its class modes and how
+/// many classes it has.
 fn attached() -> Result<(Vendor, ClassModes, usize)> {
-    match ATTACHED.as_ref().map(|a| a.backend) {
-        Some(Backend::Svm) => Ok((Vendor::Svm, SVM_POLICY.modes(), SvmClass::ALL.len())),
-        Some(Backend::Vmx) => Ok((Vendor::Vmx, VMX_POLICY.modes(), VmxClass::ALL.len())),
-        None => Err(ENODEV),
-    }
+    let catalogue = Catalogue::attached()?;
+    let vendor = match catalogue {
+        Catalogue::Svm => Vendor::Svm,
+        Catalogue::Vmx => Vendor::Vmx,
+    };
+    Ok((vendor, catalogue.modes(), catalogue.classes()))
 }
 
 /// The `nestvirt-vcpu` payload: the class modes, one byte each.

@@ -16,7 +16,7 @@
 #include "svm_util.h"
 #include "kselftest.h"
 
-#include "nestvirt_util.h"
+#include "nestvirt_state_util.h"
 
 /* TLB_CONTROL, a byte of the vmcb12 control area; 5 is reserved. */
 #define TLB_CTL_OFFSET	offsetof(struct vmcb_control_area, tlb_ctl)
@@ -36,17 +36,6 @@ static void l1_guest_code(struct svm_test_data *svm)
 	GUEST_DONE();
 }
 
-static void run_until(struct kvm_vcpu *vcpu, u64 want)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == want, "ucall %lu, want %lu", uc.cmd, want);
-}
-
 /* A VM whose L1 has entered L2 and stopped there at L2's GUEST_SYNC. */
 static struct kvm_vm *vm_stopped_in_l2(struct kvm_vcpu **vcpu)
 {
@@ -55,7 +44,7 @@ static struct kvm_vm *vm_stopped_in_l2(struct kvm_vcpu **vcpu)
 
 	vcpu_alloc_svm(vm, &svm_gva);
 	vcpu_args_set(*vcpu, 1, svm_gva);
-	run_until(*vcpu, UCALL_SYNC);
+	nv_run_expect(*vcpu, UCALL_SYNC, 1);
 	return vm;
 }
 
@@ -115,7 +104,7 @@ int main(int argc, char *argv[])
 	TEST_ASSERT(nestvirt_get_info().nestvirt_rejected == after.nestvirt_rejected + 1,
 		    "enforce: nestvirt_rejected did not grow by one");
 	/* The rejected restore changed nothing: L2 finishes from the good state. */
-	run_until(vcpu, UCALL_DONE);
+	nv_run_expect(vcpu, UCALL_DONE, 0);
 	ksft_test_result_pass("enforce_rejects_reserved_tlb_control\n");
 
 	kvm_vm_free(vm);
