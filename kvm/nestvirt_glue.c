@@ -52,10 +52,8 @@ static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
  * The state ioctls' vendor part (the same files): KVM's get_state and
  * set_state, and what L1 of the vCPU may use, filled into @call.
  */
-static int nestvirt_get_state(struct kvm_vcpu *vcpu,
-			      struct kvm_nested_state __user *user, u32 size);
-static int nestvirt_set_state(struct kvm_vcpu *vcpu,
-			      struct kvm_nested_state __user *user,
+static int nestvirt_get_state(struct kvm_vcpu *vcpu, void *buf, u32 size);
+static int nestvirt_set_state(struct kvm_vcpu *vcpu, void *buf,
 			      struct kvm_nested_state *header);
 static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
 			      struct nestvirt_state_call *call);
@@ -292,8 +290,12 @@ static int nestvirt_state_on(struct kvm_vcpu *vcpu,
 		call->size = r;
 		return 0;
 	case NESTVIRT_STATE_SET:
-		memcpy(&header, call->header, sizeof(header));
-		if (!nestvirt_state_header_ok(&header) || !call->check)
+		if (call->room < sizeof(header))
+			return -EINVAL;
+		memcpy(&header, call->kvm_state, sizeof(header));
+		/* KVM reads up to header.size bytes from the kernel buffer. */
+		if (!nestvirt_state_header_ok(&header) || header.size > call->room ||
+		    !call->check)
 			return -EINVAL;
 		r = call->check(call);
 		if (r)
@@ -355,12 +357,11 @@ static_assert(offsetof(struct nestvirt_msr_entry, in_smm) == 36);
 static_assert(sizeof(struct nestvirt_msr_entry) == 40);
 static_assert(offsetof(struct nestvirt_target, nested_state) == 48);
 static_assert(sizeof(struct nestvirt_target) == 56);
-static_assert(offsetof(struct nestvirt_state_call, header) == 24);
-static_assert(offsetof(struct nestvirt_state_call, l1) == 32);
-static_assert(offsetof(struct nestvirt_state_call, env) == 56);
-static_assert(offsetof(struct nestvirt_state_call, check) == 248);
-static_assert(offsetof(struct nestvirt_state_call, vcpu_id) == 264);
-static_assert(sizeof(struct nestvirt_state_call) == 272);
+static_assert(offsetof(struct nestvirt_state_call, l1) == 24);
+static_assert(offsetof(struct nestvirt_state_call, env) == 48);
+static_assert(offsetof(struct nestvirt_state_call, check) == 240);
+static_assert(offsetof(struct nestvirt_state_call, vcpu_id) == 256);
+static_assert(sizeof(struct nestvirt_state_call) == 264);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target

@@ -383,10 +383,9 @@ static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
 }
 
 /* nestvirt's state ioctls: KVM_GET_NESTED_STATE's function. */
-static int nestvirt_get_state(struct kvm_vcpu *vcpu,
-			      struct kvm_nested_state __user *user, u32 size)
+static int nestvirt_get_state(struct kvm_vcpu *vcpu, void *buf, u32 size)
 {
-	return svm_get_nested_state(vcpu, user, size);
+	return svm_get_nested_state_to(vcpu, KERNEL_SOCKPTR(buf), size);
 }
 
 /*
@@ -395,14 +394,13 @@ static int nestvirt_get_state(struct kvm_vcpu *vcpu,
  * in guest mode on vmcb02 when nested_svm_load_cr3() then refuses the
  * vCPU's CR3. Every other refusal of it comes before any change.
  */
-static int nestvirt_set_state(struct kvm_vcpu *vcpu,
-			      struct kvm_nested_state __user *user,
+static int nestvirt_set_state(struct kvm_vcpu *vcpu, void *buf,
 			      struct kvm_nested_state *header)
 {
 	if ((header->flags & KVM_STATE_NESTED_GUEST_MODE) &&
 	    !kvm_vcpu_is_legal_cr3(vcpu, vcpu->arch.cr3))
 		return -EINVAL;
-	return svm_set_nested_state(vcpu, user, header);
+	return svm_set_nested_state_from(vcpu, KERNEL_SOCKPTR(buf), header);
 }
 
 /*

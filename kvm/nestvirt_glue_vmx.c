@@ -273,10 +273,9 @@ bool __nestvirt_vmx_msr_entry(struct kvm_vcpu *vcpu, u32 list, u64 gpa,
 }
 
 /* nestvirt's state ioctls: KVM_GET_NESTED_STATE's function. */
-static int nestvirt_get_state(struct kvm_vcpu *vcpu,
-			      struct kvm_nested_state __user *user, u32 size)
+static int nestvirt_get_state(struct kvm_vcpu *vcpu, void *buf, u32 size)
 {
-	return vmx_get_nested_state(vcpu, user, size);
+	return vmx_get_nested_state_to(vcpu, KERNEL_SOCKPTR(buf), size);
 }
 
 /*
@@ -288,11 +287,10 @@ static int nestvirt_get_state(struct kvm_vcpu *vcpu,
  * KVM's own code fails, leaves the vCPU as KVM leaves it
  * (Documentation/nestvirt/api.rst, NESTVIRT_SET_STATE).
  */
-static int nestvirt_set_state(struct kvm_vcpu *vcpu,
-			      struct kvm_nested_state __user *user,
+static int nestvirt_set_state(struct kvm_vcpu *vcpu, void *buf,
 			      struct kvm_nested_state *header)
 {
-	return vmx_set_nested_state(vcpu, user, header);
+	return vmx_set_nested_state_from(vcpu, KERNEL_SOCKPTR(buf), header);
 }
 
 /* What L1 may use, as a nested entry's env gives it. */

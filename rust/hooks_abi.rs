@@ -22,7 +22,7 @@ use core::{
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
-pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 6;
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 7;
 
 /// `NESTVIRT_BACKEND_SVM`.
 pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
@@ -283,14 +283,13 @@ pub(crate) struct NestvirtStateCall {
     pub(crate) vcpu_fd: i32,
     /// `NESTVIRT_STATE_*`.
     pub(crate) op: u32,
-    /// KVM's `struct kvm_nested_state` in the caller's memory.
+    /// KVM's `struct kvm_nested_state` in nestvirt's memory: GET has KVM
+    /// write it there, SET has KVM apply it from there (reading only).
     pub(crate) kvm_state: *mut c_void,
-    /// GET: bytes KVM may write at `kvm_state` (at least the maximum).
+    /// The bytes at `kvm_state` (GET: at least the maximum).
     pub(crate) room: u32,
     /// Out: GET the bytes KVM wrote; `NESTVIRT_STATE_MAX_SIZE` the maximum.
     pub(crate) size: u32,
-    /// SET: nestvirt's checked copy of the 128-byte header.
-    pub(crate) header: *const c_void,
     /// Out: what L1 may use (SVM: `svm`; VMX: `env` below).
     pub(crate) l1: NestvirtL1,
     /// Out, VMX: the env.
@@ -313,7 +312,6 @@ impl NestvirtStateCall {
             kvm_state: core::ptr::null_mut(),
             room: 0,
             size: 0,
-            header: core::ptr::null(),
             l1: NestvirtL1 {
                 svm: NestvirtSvmL1 {
                     features: 0,
@@ -379,13 +377,12 @@ const _: () = {
     assert!(size_of::<NestvirtTarget>() == 56);
     assert!(offset_of!(NestvirtStateCall, kvm_state) == 8);
     assert!(offset_of!(NestvirtStateCall, room) == 16);
-    assert!(offset_of!(NestvirtStateCall, header) == 24);
-    assert!(offset_of!(NestvirtStateCall, l1) == 32);
-    assert!(offset_of!(NestvirtStateCall, env) == 56);
-    assert!(offset_of!(NestvirtStateCall, check) == 248);
-    assert!(offset_of!(NestvirtStateCall, ctx) == 256);
-    assert!(offset_of!(NestvirtStateCall, vcpu_id) == 264);
-    assert!(size_of::<NestvirtStateCall>() == 272);
+    assert!(offset_of!(NestvirtStateCall, l1) == 24);
+    assert!(offset_of!(NestvirtStateCall, env) == 48);
+    assert!(offset_of!(NestvirtStateCall, check) == 240);
+    assert!(offset_of!(NestvirtStateCall, ctx) == 248);
+    assert!(offset_of!(NestvirtStateCall, vcpu_id) == 256);
+    assert!(size_of::<NestvirtStateCall>() == 264);
 };
 
 /// `NESTVIRT_SVM_F_*` of hooks.h, against the engine's feature bits.

@@ -18,7 +18,7 @@
 
 #include <linux/types.h>
 
-#define NESTVIRT_HOOK_ABI_VERSION	6
+#define NESTVIRT_HOOK_ABI_VERSION	7
 
 /* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
 #define NESTVIRT_BACKEND_SVM		1
@@ -261,13 +261,12 @@ struct nestvirt_hook_ops {
  * own ioctl makes it (the vCPU's mutex, vcpu_load(), SRCU), so the vCPU
  * does not run during the call.
  *
- * @kvm_state: KVM's struct kvm_nested_state in the caller's memory: GET
- * writes it there (@room bytes may be written, at least the maximum
- * NESTVIRT_STATE_MAX_SIZE gives), SET has KVM read its data from there.
+ * @kvm_state: KVM's struct kvm_nested_state in nestvirt's kernel memory,
+ * @room bytes: GET has KVM write it there (@room is at least the maximum
+ * NESTVIRT_STATE_MAX_SIZE gives); SET has KVM apply it from there, the
+ * very bytes nestvirt checked (KVM reads no user memory), and refuses a
+ * header whose size exceeds @room.
  * @size: out: GET the bytes KVM wrote; NESTVIRT_STATE_MAX_SIZE the maximum.
- * @header: SET: nestvirt's checked copy of the 128-byte header (struct
- * kvm_nested_state without its data), which KVM applies as its own ioctl
- * applies the copy it took.
  * @l1, @env: out (GET, SET): what L1 of the vCPU may use, as for a nested
  * entry; VMX: @l1.vmx.env points at @env.
  * @check: SET: called once @l1 is filled, with the vCPU locked and before
@@ -277,10 +276,9 @@ struct nestvirt_hook_ops {
 struct nestvirt_state_call {
 	__s32 vcpu_fd;
 	__u32 op;		/* NESTVIRT_STATE_* */
-	void __user *kvm_state;
+	void *kvm_state;
 	__u32 room;
 	__u32 size;
-	const void *header;
 	union nestvirt_l1 l1;
 	struct nestvirt_vmx_env env;
 	int (*check)(struct nestvirt_state_call *call);
