@@ -361,7 +361,8 @@ static_assert(offsetof(struct nestvirt_state_call, l1) == 24);
 static_assert(offsetof(struct nestvirt_state_call, env) == 48);
 static_assert(offsetof(struct nestvirt_state_call, check) == 240);
 static_assert(offsetof(struct nestvirt_state_call, vcpu_id) == 256);
-static_assert(sizeof(struct nestvirt_state_call) == 264);
+static_assert(offsetof(struct nestvirt_state_call, vmcb01_intercepts) == 264);
+static_assert(sizeof(struct nestvirt_state_call) == 288);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target

@@ -67,6 +67,17 @@ MODULE_PARM_DESC(nestvirt_test_fail_alloc,
 		 "Test only: fail the next N per-vCPU nestvirt state allocations (nestvirt then fails each nested entry that finds no state while any class enforces). Default 0.");
 
 /*
+ * Test only: the next N vmcb02 checks see vmcb02 without its VMRUN
+ * intercept (vmcb02 itself is not touched), so that a test can prove what
+ * a failing vmcb02 check does where KVM never builds a failing vmcb02:
+ * that of a restored state leaves guest mode (hook patch 0007).
+ */
+static unsigned int nestvirt_test_vmcb02_drop_vmrun;
+module_param(nestvirt_test_vmcb02_drop_vmrun, uint, 0600);
+MODULE_PARM_DESC(nestvirt_test_vmcb02_drop_vmrun,
+		 "Test only: the next N nestvirt vmcb02 checks see vmcb02 without its VMRUN intercept (vmcb02 is unchanged). Default 0.");
+
+/*
  * The vCPU's nestvirt state, allocated by the first nested entry nestvirt
  * checks rather than with the nested state, so that a hooked module that
  * never had nestvirt attached allocates nothing KVM does not. NULL when the
@@ -258,7 +269,16 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 	struct vcpu_svm *svm = to_svm(vcpu);
 	struct nestvirt_svm_state *img = svm->nested.nestvirt;
 	const u32 *vmcb02_intercepts = svm->nested.vmcb02.ptr->control.intercepts;
+	u32 dropped[MAX_INTERCEPT];
+	unsigned int drop = READ_ONCE(nestvirt_test_vmcb02_drop_vmrun);
 	bool changed = false;
+
+	if (unlikely(drop)) {
+		WRITE_ONCE(nestvirt_test_vmcb02_drop_vmrun, drop - 1);
+		memcpy(dropped, vmcb02_intercepts, sizeof(dropped));
+		dropped[INTERCEPT_VMRUN / 32] &= ~BIT(INTERCEPT_VMRUN % 32);
+		vmcb02_intercepts = dropped;
+	}
 
 	if (img) {
 		/*
@@ -410,6 +430,18 @@ static int nestvirt_set_state(struct kvm_vcpu *vcpu, void *buf,
 static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
 			      struct nestvirt_state_call *call)
 {
+	struct vcpu_svm *svm = to_svm(vcpu);
+
 	nestvirt_fill_l1(vcpu, &call->l1);
 	call->l1.svm.features = nestvirt_svm_features(vcpu);
+	/*
+	 * vmcb01's intercepts: svm_set_nested_state() keeps vmcb01 (only
+	 * svm_set_gif() moves its STGI and VINTR intercepts, which no vmcb02
+	 * rule reads) and merges them into vmcb02.
+	 */
+	BUILD_BUG_ON(sizeof(call->vmcb01_intercepts) !=
+		     sizeof(svm->vmcb01.ptr->control.intercepts));
+	memcpy(call->vmcb01_intercepts, svm->vmcb01.ptr->control.intercepts,
+	       sizeof(call->vmcb01_intercepts));
+	call->l0_flags = intercept_smi ? NESTVIRT_STATE_L0_INTERCEPT_SMI : 0;
 }

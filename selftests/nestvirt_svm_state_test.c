@@ -291,6 +291,69 @@ static void bad_containers(int nv)
 	ksft_test_result_pass("audit_counts_once_and_applies\n");
 }
 
+#define DROP_VMRUN "/sys/module/kvm_amd/parameters/nestvirt_test_vmcb02_drop_vmrun"
+
+static void write_param(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+
+	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
+	fputs(value, f);
+	TEST_ASSERT(!fclose(f), "write %s: %s", path, strerror(errno));
+}
+
+/*
+ * The vmcb02 KVM builds for a restored state is checked once KVM built it
+ * (hook patch 0007), once per SET, besides the check of the vmcb02 KVM's
+ * merge would build that SET makes before anything changes. KVM never
+ * builds a vmcb02 that fails, so the test parameter makes the check see
+ * vmcb02 without its VMRUN intercept: the SET is refused with EINVAL by
+ * KVM's set_state (no rule ID: nothing refused it before), the rule is
+ * counted, and the vCPU has left guest mode, so L2 never runs on it.
+ */
+static void restored_vmcb02(int nv)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_in_l2(&vcpu);
+	struct nv_blob good = nv_get(nv, vcpu);
+	int rule = nestvirt_rule_index("SVM-VMCB02-VMRUN");
+	int kmax = kvm_check_cap(KVM_CAP_NESTED_STATE);
+	struct kvm_nested_state *k = calloc(1, kmax);
+	struct nestvirt_info before, after;
+	struct nestvirt_state s;
+	u64 count;
+
+	TEST_ASSERT(rule >= 0, "no rule SVM-VMCB02-VMRUN");
+	before = nestvirt_get_info();
+	nv_set(nv, vcpu, &good);
+	after = nestvirt_get_info();
+	TEST_ASSERT(after.vmcb02_checks - before.vmcb02_checks == 1,
+		    "restore: %llu vmcb02 checks, want 1",
+		    after.vmcb02_checks - before.vmcb02_checks);
+
+	count = nestvirt_rule_failures(rule);
+	write_param(DROP_VMRUN, "1");
+	expect_errno(__nv_set(nv, vcpu->fd, good.bytes, good.size, &s), EINVAL,
+		     "a failing vmcb02 check");
+	TEST_ASSERT(!s.rule_id[0], "refused before KVM applied it, by %s", s.rule_id);
+	TEST_ASSERT(kvm_get_module_param_integer("kvm_amd", "nestvirt_test_vmcb02_drop_vmrun") == 0,
+		    "the vmcb02 check did not run");
+	TEST_ASSERT(nestvirt_rule_failures(rule) == count + 1,
+		    "SVM-VMCB02-VMRUN counted %lu times, want once",
+		    nestvirt_rule_failures(rule) - count);
+	k->size = kmax;
+	vcpu_nested_state_get(vcpu, k);
+	TEST_ASSERT(!(k->flags & KVM_STATE_NESTED_GUEST_MODE),
+		    "the vCPU stayed in guest mode on the refused vmcb02");
+
+	nv_set(nv, vcpu, &good);
+	finish_l2(vcpu);
+	free(k);
+	free(good.bytes);
+	kvm_vm_free(vm);
+	ksft_test_result_pass("restored_vmcb02_checked_a_failure_leaves_guest_mode\n");
+}
+
 /* Median and p99 of @n calls of @fn, in ns. */
 #define NV_TIME(n, median, p99, call) do {				\
 	u64 *ns_ = calloc(n, sizeof(u64));				\
@@ -353,10 +416,11 @@ int main(int argc, char *argv[])
 		close(nv);
 		ksft_finished();
 	}
-	ksft_set_plan(6);
+	ksft_set_plan(7);
 	restore_at_every_stage(nv);
 	round_trips(nv);
 	bad_containers(nv);
+	restored_vmcb02(nv);
 	latency(nv);
 	nv_modes_restore(&modes);
 	close(nv);

@@ -33,6 +33,7 @@ pub use entry::{check_entry, check_vmcb02_entry, EntryKind};
 pub use rules::{KvmCheck, RuleSource, SvmClass, SvmRule};
 pub use validate::{check_vmrun, validate, validate_vmrun, FIELDS_READ, VMCB02_FIELDS_READ};
 pub use vmcb02::{
-    check_vmcb02_intercepts, l1_intercepts, required_vmcb02_intercepts, virtual_vmload_vmsave,
+    check_vmcb02_intercepts, l1_intercepts, merged_vmcb02_intercepts, required_vmcb02_intercepts,
+    virtual_vmload_vmsave, L0Intercepts,
 };
 pub use vmcb12::{Intercepts, Seg, SegReg, Vmcb12, VmcbBytes};
