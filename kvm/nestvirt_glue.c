@@ -281,6 +281,13 @@ static int nestvirt_state_on(struct kvm_vcpu *vcpu,
 	nestvirt_state_l1(vcpu, call);
 	switch (call->op) {
 	case NESTVIRT_STATE_GET:
+		/*
+		 * KVM may write the largest state whatever size it is given
+		 * (vmx_get_nested_state() copies the shadow vmcs12 out also
+		 * when the size it checked did not count it).
+		 */
+		if (call->room < nestvirt_get_state(NULL, NULL, 0))
+			return -EINVAL;
 		r = nestvirt_get_state(vcpu, call->kvm_state, call->room);
 		if (r < 0)
 			return r;
@@ -360,9 +367,12 @@ static_assert(sizeof(struct nestvirt_target) == 56);
 static_assert(offsetof(struct nestvirt_state_call, l1) == 24);
 static_assert(offsetof(struct nestvirt_state_call, env) == 48);
 static_assert(offsetof(struct nestvirt_state_call, check) == 240);
+static_assert(offsetof(struct nestvirt_state_call, kvm_state) == 8);
+static_assert(offsetof(struct nestvirt_state_call, room) == 16);
+static_assert(offsetof(struct nestvirt_state_call, size) == 20);
+static_assert(offsetof(struct nestvirt_state_call, ctx) == 248);
 static_assert(offsetof(struct nestvirt_state_call, vcpu_id) == 256);
-static_assert(offsetof(struct nestvirt_state_call, vmcb01_intercepts) == 264);
-static_assert(sizeof(struct nestvirt_state_call) == 288);
+static_assert(sizeof(struct nestvirt_state_call) == 264);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target

@@ -82,6 +82,27 @@ static __always_inline bool nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu,
 	return __nestvirt_svm_vmcb02(vcpu, vmcb12_gpa);
 }
 
+bool __nestvirt_svm_restored_vmcb02(struct kvm_vcpu *vcpu,
+				    const struct vmcb_ctrl_area_cached *ctl,
+				    const u32 *vmcb02_intercepts, u64 vmcb12_gpa);
+
+/*
+ * kvm-amd: KVM_SET_NESTED_STATE restores guest mode with the vmcb12
+ * controls @ctl, on a vmcb02 that will carry @vmcb02_intercepts; nothing
+ * has changed yet. nestvirt checks them as it checks vmcb02 after VMRUN.
+ * Returns true when nestvirt refuses the state.
+ */
+static __always_inline bool
+nestvirt_svm_restored_vmcb02(struct kvm_vcpu *vcpu,
+			     const struct vmcb_ctrl_area_cached *ctl,
+			     const u32 *vmcb02_intercepts, u64 vmcb12_gpa)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_svm_restored_vmcb02(vcpu, ctl, vmcb02_intercepts,
+					      vmcb12_gpa);
+}
+
 struct vmcs12;
 struct vcpu_vmx;
 

@@ -70,7 +70,7 @@ MODULE_PARM_DESC(nestvirt_test_fail_alloc,
  * Test only: the next N vmcb02 checks see vmcb02 without its VMRUN
  * intercept (vmcb02 itself is not touched), so that a test can prove what
  * a failing vmcb02 check does where KVM never builds a failing vmcb02:
- * that of a restored state leaves guest mode (hook patch 0007).
+ * a restore is refused before anything changes (hook patch 0008).
  */
 static unsigned int nestvirt_test_vmcb02_drop_vmrun;
 module_param(nestvirt_test_vmcb02_drop_vmrun, uint, 0600);
@@ -264,11 +264,17 @@ bool __nestvirt_svm_entry(struct kvm_vcpu *vcpu,
 				       vmcb12_gpa, source, kvm_ok, NULL, memo);
 }
 
-bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
+/*
+ * The vmcb02 check: L2 runs on a vmcb02 with @vmcb02_intercepts for the
+ * vmcb12 controls @ctl (after VMRUN the vCPU's caches, on a restore the
+ * restored ones).
+ */
+static bool nestvirt_svm_check_vmcb02(struct kvm_vcpu *vcpu,
+				      const struct vmcb_ctrl_area_cached *ctl,
+				      const u32 *vmcb02_intercepts, u64 vmcb12_gpa)
 {
 	struct vcpu_svm *svm = to_svm(vcpu);
 	struct nestvirt_svm_state *img = svm->nested.nestvirt;
-	const u32 *vmcb02_intercepts = svm->nested.vmcb02.ptr->control.intercepts;
 	u32 dropped[MAX_INTERCEPT];
 	unsigned int drop = READ_ONCE(nestvirt_test_vmcb02_drop_vmrun);
 	bool changed = false;
@@ -288,7 +294,7 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 		 * either. It reads no other field of the image.
 		 */
 		nestvirt_svm_l1_features(vcpu, img);
-		if (nestvirt_svm_fill_vmcb02_fields(img, &svm->nested.ctl))
+		if (nestvirt_svm_fill_vmcb02_fields(img, ctl))
 			nestvirt_svm_forget(img);
 		/* vmcb02's intercepts only matter to this check's memo. */
 		NV_FILL_INTERCEPTS(img->vmcb02_intercepts, vmcb02_intercepts);
@@ -303,6 +309,22 @@ bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
 				       vmcb12_gpa, NESTVIRT_ENTRY_VMCB02, true,
 				       vmcb02_intercepts,
 				       img ? &img->vmcb02 : NULL);
+}
+
+bool __nestvirt_svm_vmcb02(struct kvm_vcpu *vcpu, u64 vmcb12_gpa)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	return nestvirt_svm_check_vmcb02(vcpu, &svm->nested.ctl,
+					 svm->nested.vmcb02.ptr->control.intercepts,
+					 vmcb12_gpa);
+}
+
+bool __nestvirt_svm_restored_vmcb02(struct kvm_vcpu *vcpu,
+				    const struct vmcb_ctrl_area_cached *ctl,
+				    const u32 *vmcb02_intercepts, u64 vmcb12_gpa)
+{
+	return nestvirt_svm_check_vmcb02(vcpu, ctl, vmcb02_intercepts, vmcb12_gpa);
 }
 
 #undef NV_FILL_INTERCEPTS
@@ -430,18 +452,6 @@ static int nestvirt_set_state(struct kvm_vcpu *vcpu, void *buf,
 static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
 			      struct nestvirt_state_call *call)
 {
-	struct vcpu_svm *svm = to_svm(vcpu);
-
 	nestvirt_fill_l1(vcpu, &call->l1);
 	call->l1.svm.features = nestvirt_svm_features(vcpu);
-	/*
-	 * vmcb01's intercepts: svm_set_nested_state() keeps vmcb01 (only
-	 * svm_set_gif() moves its STGI and VINTR intercepts, which no vmcb02
-	 * rule reads) and merges them into vmcb02.
-	 */
-	BUILD_BUG_ON(sizeof(call->vmcb01_intercepts) !=
-		     sizeof(svm->vmcb01.ptr->control.intercepts));
-	memcpy(call->vmcb01_intercepts, svm->vmcb01.ptr->control.intercepts,
-	       sizeof(call->vmcb01_intercepts));
-	call->l0_flags = intercept_smi ? NESTVIRT_STATE_L0_INTERCEPT_SMI : 0;
 }

@@ -274,8 +274,6 @@ pub(crate) const NESTVIRT_STATE_MAX_SIZE: u32 = 0;
 pub(crate) const NESTVIRT_STATE_GET: u32 = 1;
 /// `NESTVIRT_STATE_SET`: `KVM_SET_NESTED_STATE`.
 pub(crate) const NESTVIRT_STATE_SET: u32 = 2;
-/// `NESTVIRT_STATE_L0_INTERCEPT_SMI`: kvm-amd intercepts SMIs.
-pub(crate) const NESTVIRT_STATE_L0_INTERCEPT_SMI: u32 = 1 << 0;
 
 /// `struct nestvirt_state_call`: one `KVM_{GET,SET}_NESTED_STATE` the glue
 /// makes on a vCPU for nestvirt's state ioctls.
@@ -302,10 +300,7 @@ pub(crate) struct NestvirtStateCall {
     pub(crate) ctx: *mut c_void,
     /// Out: the vCPU's ID.
     pub(crate) vcpu_id: u32,
-    /// Out, SVM: `NESTVIRT_STATE_L0_*`.
-    pub(crate) l0_flags: u32,
-    /// Out, SVM: vmcb01's intercept words.
-    pub(crate) vmcb01_intercepts: [u32; NESTVIRT_SVM_INTERCEPT_WORDS],
+    reserved: u32,
 }
 
 impl NestvirtStateCall {
@@ -330,8 +325,7 @@ impl NestvirtStateCall {
             check: None,
             ctx: core::ptr::null_mut(),
             vcpu_id: 0,
-            l0_flags: 0,
-            vmcb01_intercepts: [0; NESTVIRT_SVM_INTERCEPT_WORDS],
+            reserved: 0,
         }
     }
 
@@ -383,13 +377,13 @@ const _: () = {
     assert!(size_of::<NestvirtTarget>() == 56);
     assert!(offset_of!(NestvirtStateCall, kvm_state) == 8);
     assert!(offset_of!(NestvirtStateCall, room) == 16);
+    assert!(offset_of!(NestvirtStateCall, size) == 20);
     assert!(offset_of!(NestvirtStateCall, l1) == 24);
     assert!(offset_of!(NestvirtStateCall, env) == 48);
     assert!(offset_of!(NestvirtStateCall, check) == 240);
     assert!(offset_of!(NestvirtStateCall, ctx) == 248);
     assert!(offset_of!(NestvirtStateCall, vcpu_id) == 256);
-    assert!(offset_of!(NestvirtStateCall, vmcb01_intercepts) == 264);
-    assert!(size_of::<NestvirtStateCall>() == 288);
+    assert!(size_of::<NestvirtStateCall>() == 264);
 };
 
 /// `NESTVIRT_SVM_F_*` of hooks.h, against the engine's feature bits.

@@ -18,11 +18,9 @@ use crate::{
     engine::{
         rule::{
             ClassModes,
-            Outcome,
             Rule, //
         },
         state::{
-            check_restored_vmcb02,
             check_state,
             container::{
                 l1_caps_len,
@@ -44,17 +42,12 @@ use crate::{
             SvmL1,
             Vendor, //
         },
-        svm::{
-            Intercepts,
-            L0Intercepts,
-            SvmRule, //
-        },
+        svm::SvmRule,
         vmx::VmxRule,
     },
     hooks_abi::{
         NestvirtStateCall,
         NESTVIRT_STATE_GET,
-        NESTVIRT_STATE_L0_INTERCEPT_SMI,
         NESTVIRT_STATE_MAX_SIZE,
         NESTVIRT_STATE_SET, //
     },
@@ -309,11 +302,12 @@ struct SetCheck<'a> {
 }
 
 impl SetCheck<'_> {
-    /// Checks the KVM state against the destination vCPU's capabilities,
-    /// and on SVM the vmcb02 KVM will build for it. Counts the catalogue's
-    /// failures only when an enforced one refuses the container: otherwise
-    /// KVM applies it and its `SET_STATE` and vmcb02 hooks check (and
-    /// count) what KVM took and built, as for every `KVM_SET_NESTED_STATE`.
+    /// Checks the KVM state against the destination vCPU's capabilities.
+    /// Counts the catalogue's failures only when an enforced one refuses the
+    /// container: otherwise KVM applies it and its `SET_STATE` hook checks
+    /// (and counts) what KVM took, as for every `KVM_SET_NESTED_STATE`;
+    /// on SVM its restored-vmcb02 hook then checks, before anything
+    /// changes, the vmcb02 KVM will build (hook patch 0008).
     fn run(&mut self, call: &NestvirtStateCall) -> Option<Refusal> {
         let caps = l1_caps(self.vendor, call);
         let caps = &caps[..l1_caps_len(self.vendor)];
@@ -321,38 +315,20 @@ impl SetCheck<'_> {
             Ok(checked) => checked,
             Err(e) => return Some(Refusal::State(e)),
         };
+        let backend = self.vendor as u32;
+        let gpa = u64::MAX;
         match checked {
             Checked::NoGuestState => None,
-            Checked::Svm(o) => svm_refusal(&o, call).or_else(|| self.vmcb02(call, caps)),
+            Checked::Svm(o) => o.enforced.map(|rule| {
+                SVM_POLICY.record(&o, backend, call.vcpu_id, gpa);
+                Refusal::Rule(rule.index(), rule.info().id)
+            }),
             Checked::Vmx(o) => o.enforced.map(|rule| {
-                VMX_POLICY.record(&o, Vendor::Vmx as u32, call.vcpu_id, u64::MAX);
+                VMX_POLICY.record(&o, backend, call.vcpu_id, gpa);
                 Refusal::Rule(rule.index(), rule.info().id)
             }),
         }
     }
-
-    /// The vmcb02 KVM will build from the destination's vmcb01 and the
-    /// restored vmcb12, in the vmcb02 class (SVM).
-    fn vmcb02(&self, call: &NestvirtStateCall, caps: &[u8]) -> Option<Refusal> {
-        let l0 = L0Intercepts {
-            vmcb01: Intercepts(call.vmcb01_intercepts),
-            intercept_smi: call.l0_flags & NESTVIRT_STATE_L0_INTERCEPT_SMI != 0,
-        };
-        match check_restored_vmcb02(self.kvm_state, caps, &l0, self.modes) {
-            Err(e) => Some(Refusal::State(e)),
-            Ok(None) => None,
-            Ok(Some(o)) => svm_refusal(&o, call),
-        }
-    }
-}
-
-/// The refusal of an SVM outcome with an enforced failure, counted (no
-/// vmcb12 address: none is in use).
-fn svm_refusal(o: &Outcome<SvmRule>, call: &NestvirtStateCall) -> Option<Refusal> {
-    o.enforced.map(|rule| {
-        SVM_POLICY.record(o, Vendor::Svm as u32, call.vcpu_id, u64::MAX);
-        Refusal::Rule(rule.index(), rule.info().id)
-    })
 }
 
 /// The glue's `check` callback of `NESTVIRT_SET_STATE`.

@@ -54,7 +54,7 @@ if [ $set_ = state ]; then
 	cp "$engine"/fuzz/corpus/state_decode/{svm-*,vmx-*,captured-*} \
 		"$work/fuzz/corpus/state_decode/"
 else
-	tests=(svm_rules svm_props svm_vmcb02_merge vmx_rules vmx_props vmx_baseline)
+	tests=(svm_rules svm_props vmx_rules vmx_props vmx_baseline)
 fi
 for t in "${tests[@]}"; do
 	cp "$engine/tests/$t.rs" "$work/tests/"

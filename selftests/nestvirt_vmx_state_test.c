@@ -95,6 +95,7 @@ int main(int argc, char *argv[])
 		struct kvm_x86_state *state;
 		struct kvm_nested_state *kvm;
 		struct nv_blob again, by_kvm;
+		char name[64];
 		u32 len;
 
 		acc = nv_stage_value(acc, i);
@@ -107,6 +108,10 @@ int main(int argc, char *argv[])
 			    i, len, state->nested.size);
 		TEST_ASSERT(kvm->flags & KVM_STATE_NESTED_GUEST_MODE,
 			    "stage %d: not in guest mode (flags 0x%x)", i, kvm->flags);
+		snprintf(name, sizeof(name), "vmx-l2-stage%d.nvstate", i);
+		nv_capture(name, good.bytes, good.size);
+		snprintf(name, sizeof(name), "vmx-l2-stage%d.kvm", i);
+		nv_capture(name, &state->nested, state->nested.size);
 		/* KVM's own restore, in a fresh VM, as the kernel's state_test does. */
 		kvm_vm_release(vm);
 		vcpu = vm_recreate_with_one_vcpu(vm);

@@ -272,13 +272,7 @@ struct nestvirt_hook_ops {
  * @check: SET: called once @l1 is filled, with the vCPU locked and before
  * anything of it changes; a nonzero return refuses the call with that
  * errno. @ctx is nestvirt's, for @check.
- * @l0_flags, @vmcb01_intercepts: out (GET, SET), SVM: what L0 merges into
- * the vmcb02 of a restored state besides vmcb12 (NESTVIRT_STATE_L0_*, and
- * vmcb01's intercept words), so that nestvirt checks that vmcb02 before
- * anything is applied.
  */
-#define NESTVIRT_STATE_L0_INTERCEPT_SMI	(1u << 0)	/* kvm-amd intercept_smi */
-
 struct nestvirt_state_call {
 	__s32 vcpu_fd;
 	__u32 op;		/* NESTVIRT_STATE_* */
@@ -290,8 +284,7 @@ struct nestvirt_state_call {
 	int (*check)(struct nestvirt_state_call *call);
 	void *ctx;
 	__u32 vcpu_id;		/* out: the vCPU's ID */
-	__u32 l0_flags;
-	__u32 vmcb01_intercepts[NESTVIRT_SVM_INTERCEPT_WORDS];
+	__u32 reserved;
 };
 
 /* What a hooked vendor module exports. */

@@ -210,6 +210,21 @@ boot_intel_host() {
 	bochs_extract "$outdir"
 }
 
+# bochs_captures OUTDIR: the files the guest captured (NV_STATE_CAPTURE,
+# base64 after dmesg) into OUTDIR/state, each checked against its size.
+bochs_captures() {
+	local outdir=$1 name size
+	rm -rf "$outdir/state"
+	mkdir -p "$outdir/state"
+	while read -r name size; do
+		awk -v n="$name" '$1 == "nv-capture-begin" { on = ($2 == n); next }
+			$0 == "nv-capture-end" { on = 0 } on { print }' "$outdir/console.log" |
+			base64 -d >"$outdir/state/$name" &&
+			[ "$(wc -c <"$outdir/state/$name")" = "$size" ] ||
+			{ echo "bochs: capture $name is damaged" >&2; rm -f "$outdir/state/$name"; }
+	done < <(awk '$1 == "nv-capture-begin" { print $2, $3 }' "$outdir/console.log")
+}
+
 # bochs_extract OUTDIR: results.tap and dmesg.txt from console.log. Without
 # the closing marker (the guest died or hung) it takes the TAP lines printed
 # as they happened, and tap_summary reports the missing plan.
@@ -219,7 +234,9 @@ bochs_extract() {
 		awk -v b="$BOCHS_TAP_BEGIN" -v e="$BOCHS_TAP_END" \
 			'$0 == e { on = 0 } on { print } $0 == b { on = 1 }' "$log" >"$outdir/results.tap"
 		awk -v b="$BOCHS_DMESG" -v e="$BOCHS_POWEROFF" \
-			'$0 == e { on = 0 } on { print } $0 == b { on = 1 }' "$log" >"$outdir/dmesg.txt"
+			'$0 == e { on = 0 } /^nv-capture-begin / { on = 0 } on { print } $0 == b { on = 1 }' \
+			"$log" >"$outdir/dmesg.txt"
+		bochs_captures "$outdir"
 		return 0
 	fi
 	grep -aE '^(TAP version|ok |not ok |1\.\.)' "$log" >"$outdir/results.tap" 2>/dev/null

@@ -7,11 +7,9 @@
 
 use nestvirt_engine::rule::{ClassModes, Mode};
 use nestvirt_engine::state::{
-    check_container, check_restored_vmcb02, encode, Checked, Container, NewSection, SectionType,
-    StateError, SvmL1, Vendor,
+    check_container, encode, Checked, Container, NewSection, SectionType, StateError, SvmL1, Vendor,
 };
-use nestvirt_engine::svm::bits::intercept;
-use nestvirt_engine::svm::{sample, Intercepts, L0Intercepts, SvmClass, SvmRule};
+use nestvirt_engine::svm::{sample, SvmClass};
 use nestvirt_engine::vmx::{
     baseline_caps, baseline_context, baseline_vmcs12, Field, L1Env, VmxClass,
 };
@@ -299,43 +297,4 @@ fn restored_vmx_state_takes_l1_lma_from_its_exit_control() {
     let ids: Vec<_> = o.counted.iter().map(|r| r.info().id).collect();
     assert!(!ids.contains(&"VMX-HOST-ASS-L1-LONG"), "{ids:?}");
     assert!(!ids.contains(&"VMX-HOST-ASS-L1-LEGACY"), "{ids:?}");
-}
-
-/// The vmcb02 KVM will build for a restored state is checked before it is
-/// applied: from the destination's vmcb01, only in guest mode, in the
-/// vmcb02 class's mode.
-#[test]
-fn restored_vmcb02_is_checked_against_the_destination_vmcb01() {
-    let n = SvmClass::ALL.len();
-    let vmcb01 = |vmrun: bool| {
-        let mut i = Intercepts::default();
-        i.set(intercept::VMRUN, vmrun);
-        L0Intercepts {
-            vmcb01: i,
-            intercept_smi: true,
-        }
-    };
-    let restored = |vmcb: &nestvirt_engine::svm::Vmcb12, flags: u16, l0: &L0Intercepts, modes| {
-        let b = svm_container(vmcb, flags);
-        let c = Container::parse(&b, None).unwrap();
-        check_restored_vmcb02(c.kvm_state, c.l1_caps, l0, modes).unwrap()
-    };
-    let good = restored(&sample::vmcb12(), 1, &vmcb01(true), enforce(n)).unwrap();
-    assert_eq!(good.enforced, None);
-    // vmcb12's own VMRUN intercept keeps it in vmcb02 too.
-    let good = restored(&sample::vmcb12(), 1, &vmcb01(false), enforce(n)).unwrap();
-    assert_eq!(good.enforced, None);
-
-    let mut bad = sample::vmcb12();
-    bad.set_intercept(intercept::VMRUN, false);
-    let o = restored(&bad, 1, &vmcb01(false), enforce(n)).unwrap();
-    assert_eq!(o.enforced, Some(SvmRule::Vmcb02Vmrun));
-    let o = restored(&bad, 1, &vmcb01(true), enforce(n)).unwrap();
-    assert_eq!(o.enforced, None);
-    // Audit counts it and refuses nothing.
-    let o = restored(&bad, 1, &vmcb01(false), ClassModes::uniform(Mode::Audit, n)).unwrap();
-    assert_eq!(o.enforced, None);
-    assert!(o.counted.contains(SvmRule::Vmcb02Vmrun));
-    // Outside guest mode KVM builds no vmcb02.
-    assert!(restored(&bad, 0, &vmcb01(false), enforce(n)).is_none());
 }

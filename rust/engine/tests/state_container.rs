@@ -504,9 +504,10 @@ proptest! {
 }
 
 /// The fuzz corpus' named seeds (written by fuzz/make-state-seeds.py from
-/// the specification, independently of this code, and two containers the
-/// kernel wrote in the emulated AMD host with L2 running,
-/// selftests/nestvirt_svm_state_test.c) are valid containers: the layout
+/// the specification, independently of this code, and containers the
+/// kernel wrote with L2 running: two in the emulated AMD host,
+/// selftests/nestvirt_svm_state_test.c, two in the emulated Intel host,
+/// selftests/nestvirt_vmx_state_test.c) are valid containers: the layout
 /// the specification gives is the one this code and the kernel use.
 #[test]
 fn fuzz_seeds_parse() {
@@ -518,6 +519,8 @@ fn fuzz_seeds_parse() {
         "vmx-off",
         "captured-svm-l2-stage1",
         "captured-svm-l2-stage3",
+        "captured-vmx-l2-stage1",
+        "captured-vmx-l2-stage3",
     ] {
         let b = std::fs::read(format!("{dir}/{seed}")).unwrap();
         let c = Container::parse(&b, None).unwrap_or_else(|e| panic!("{seed}: {}", e.id()));

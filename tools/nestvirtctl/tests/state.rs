@@ -233,3 +233,62 @@ fn a_captured_container_with_a_bad_vmcb12_is_refused_offline() {
         text(&out.stdout)
     );
 }
+
+/// The Intel host's captures (Bochs; selftests/nestvirt_vmx_state_test.c,
+/// L2 stopped at its first and third GUEST_SYNC, sent back over the serial
+/// line): valid against the L1 they record, the raw blob is the
+/// container's KVM state, and a guest CR0 of 0 is refused offline with the
+/// rule the live test sees.
+#[test]
+fn captured_vmx_containers_validate_and_a_bad_vmcs12_is_refused() {
+    let p = captured("vmx-l2-stage1.nvstate");
+    let out = nestvirtctl(&["state", "validate", &p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = nestvirtctl(&["--json", "state", "dump", &p]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["vendor"], "vmx");
+    assert_eq!(
+        v["kvm_nested_state"]["flag_names"],
+        serde_json::json!(["guest-mode"])
+    );
+    // Bochs' emulated Intel CPU: 40 physical-address bits.
+    assert_eq!(v["l1"]["maxphyaddr"], 40);
+
+    let bytes = std::fs::read(&p).unwrap();
+    let kvm = std::fs::read(captured("vmx-l2-stage1.kvm")).unwrap();
+    assert_eq!(&bytes[48..48 + kvm.len()], &kvm[..]);
+
+    // L2 ran between the stages: only the guest-linear address KVM
+    // keeps in vmcs12 moved.
+    let out = nestvirtctl(&[
+        "--json",
+        "state",
+        "diff",
+        &p,
+        &captured("vmx-l2-stage3.nvstate"),
+    ]);
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fields: Vec<&str> = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["vmcs12.guest_linear_address"], "{d}");
+
+    // vmcs12's guest CR0 (offset 424 after KVM's header) at 0, checksum
+    // fixed: only the catalogue refuses it.
+    let mut b = bytes;
+    let cr0 = 48 + 128 + 424;
+    b[cr0..cr0 + 8].copy_from_slice(&0u64.to_le_bytes());
+    b[24..28].copy_from_slice(&[0; 4]);
+    let crc = nestvirt_engine::state::crc32c::crc32c(&b);
+    b[24..28].copy_from_slice(&crc.to_le_bytes());
+    let out = nestvirtctl(&["state", "validate", &file("captured-vmx-cr0", &b)]);
+    assert_eq!(out.status.code(), Some(8));
+    assert!(
+        text(&out.stdout).contains("failing rule: VMX-GUEST-CR0-FIXED0"),
+        "{}",
+        text(&out.stdout)
+    );
+}

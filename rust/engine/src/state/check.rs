@@ -12,10 +12,6 @@
 //! VM-exit control and no SMM, as the kvm-intel glue does for restored
 //! state. Outside guest mode no L2 state is restored and nothing is
 //! checked beyond the header.
-//!
-//! [`check_restored_vmcb02`] adds, for `NESTVIRT_SET_STATE` on SVM, the
-//! vmcb02 class on the vmcb02 KVM will build from the destination's
-//! vmcb01: offline there is no destination.
 
 use super::container::{Container, Vendor};
 use super::error::StateError;
@@ -23,8 +19,7 @@ use super::kvm::{vmcs12_of, KvmHeader, KvmNestedState, INVALID_GPA};
 use crate::engine::bytes::le_u64;
 use crate::engine::rule::{ClassModes, Outcome};
 use crate::engine::svm::{
-    check_entry, check_vmcb02_entry, merged_vmcb02_intercepts, EntryKind, Features, L0Intercepts,
-    SvmCaps, SvmRule, Vmcb12, VmrunOperand,
+    check_entry, EntryKind, Features, SvmCaps, SvmRule, Vmcb12, VmrunOperand,
 };
 use crate::engine::vmx::{bits::exit, check_vmx_entry, L1Env, VmxRule};
 
@@ -205,27 +200,4 @@ fn addresses_within(state: &KvmNestedState<'_>, maxphyaddr: u8) -> Result<(), St
         return Err(StateError::KvmHeader);
     }
     Ok(())
-}
-
-/// The vmcb02 class on a restored SVM state: the intercepts KVM will merge
-/// into vmcb02 from the destination's `l0` and the state's vmcb12
-/// ([`merged_vmcb02_intercepts`]), checked under `modes` before anything
-/// is applied. `None` outside guest mode, where KVM builds no vmcb02.
-pub fn check_restored_vmcb02(
-    kvm_state: &[u8],
-    l1_caps: &[u8],
-    l0: &L0Intercepts,
-    modes: ClassModes,
-) -> Result<Option<Outcome<SvmRule>>, StateError> {
-    let state = KvmNestedState::parse(kvm_state, Vendor::Svm)?;
-    if !state.guest_mode() {
-        return Ok(None);
-    }
-    let caps = SvmL1::from_bytes(l1_caps)
-        .ok_or(StateError::SectionSize)?
-        .caps();
-    let page = state.state_page().ok_or(StateError::KvmSize)?;
-    let vmcb = Vmcb12::view(page).ok_or(StateError::KvmSize)?;
-    let vmcb02 = merged_vmcb02_intercepts(&vmcb, &caps, l0);
-    Ok(Some(check_vmcb02_entry(&vmcb, &caps, &vmcb02, modes)))
 }

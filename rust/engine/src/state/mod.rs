@@ -14,7 +14,7 @@ pub mod crc32c;
 pub mod error;
 pub mod kvm;
 
-pub use check::{check_container, check_restored_vmcb02, check_state, Checked, SvmL1};
+pub use check::{check_container, check_state, Checked, SvmL1};
 pub use container::{
     encode, encode_around_first, encode_with, encoded_size, Container, Crc32cUpdate, InPlace,
     NewSection, Section, SectionType, Vendor,

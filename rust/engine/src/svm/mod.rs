@@ -33,7 +33,6 @@ pub use entry::{check_entry, check_vmcb02_entry, EntryKind};
 pub use rules::{KvmCheck, RuleSource, SvmClass, SvmRule};
 pub use validate::{check_vmrun, validate, validate_vmrun, FIELDS_READ, VMCB02_FIELDS_READ};
 pub use vmcb02::{
-    check_vmcb02_intercepts, l1_intercepts, merged_vmcb02_intercepts, required_vmcb02_intercepts,
-    virtual_vmload_vmsave, L0Intercepts,
+    check_vmcb02_intercepts, l1_intercepts, required_vmcb02_intercepts, virtual_vmload_vmsave,
 };
 pub use vmcb12::{Intercepts, Seg, SegReg, Vmcb12, VmcbBytes};
