@@ -195,42 +195,55 @@ fn a_captured_raw_blob_is_the_containers_kvm_state() {
     assert_eq!(&bytes[48..48 + kvm.len()], &kvm[..]);
 }
 
-#[test]
-fn two_captured_stages_differ_where_l1_changed() {
-    let out = nestvirtctl(&[
-        "--json",
-        "state",
-        "diff",
-        &captured("svm-l2-stage1.nvstate"),
-        &captured("svm-l2-stage3.nvstate"),
-    ]);
+/// The fields `nestvirtctl state diff` reports between two files.
+fn diff_fields(a: &str, b: &str) -> Vec<String> {
+    let out = nestvirtctl(&["--json", "state", "diff", a, b]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let fields: Vec<&str> = v
-        .as_array()
+    v.as_array()
         .unwrap()
         .iter()
-        .map(|d| d["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["vmcb12.save.dr6"], "{v}");
+        .map(|d| d["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `nestvirtctl state validate` of the captured container `name` with
+/// `bytes` written at `at` in KVM's state (after the container's and KVM's
+/// headers) and the checksum fixed, so only the catalogue can refuse it:
+/// it must, with `rule`.
+fn captured_refused_with(name: &str, at: usize, bytes: &[u8], rule: &str) {
+    let mut b = std::fs::read(captured(name)).unwrap();
+    let at = 48 + 128 + at;
+    b[at..at + bytes.len()].copy_from_slice(bytes);
+    b[24..28].copy_from_slice(&[0; 4]);
+    let crc = nestvirt_engine::state::crc32c::crc32c(&b);
+    b[24..28].copy_from_slice(&crc.to_le_bytes());
+    let p = file(&format!("{name}-{rule}"), &b);
+    let out = nestvirtctl(&["state", "validate", &p]);
+    assert_eq!(out.status.code(), Some(8));
+    assert!(
+        text(&out.stdout).contains(&format!("failing rule: {rule}")),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn two_captured_stages_differ_where_l1_changed() {
+    let fields = diff_fields(
+        &captured("svm-l2-stage1.nvstate"),
+        &captured("svm-l2-stage3.nvstate"),
+    );
+    assert_eq!(fields, ["vmcb12.save.dr6"]);
 }
 
 #[test]
 fn a_captured_container_with_a_bad_vmcb12_is_refused_offline() {
-    let mut b = std::fs::read(captured("svm-l2-stage1.nvstate")).unwrap();
-    // vmcb12's ASID (control area offset 0x58) at 0 after the container and
-    // KVM headers, then the checksum fixed: only the catalogue refuses it.
-    let asid = 48 + 128 + 0x58;
-    b[asid..asid + 4].copy_from_slice(&0u32.to_le_bytes());
-    b[24..28].copy_from_slice(&[0; 4]);
-    let crc = nestvirt_engine::state::crc32c::crc32c(&b);
-    b[24..28].copy_from_slice(&crc.to_le_bytes());
-    let p = file("captured-asid0", &b);
-    let out = nestvirtctl(&["state", "validate", &p]);
-    assert_eq!(out.status.code(), Some(8));
-    assert!(
-        text(&out.stdout).contains("failing rule: SVM-CTL-ASID-ZERO"),
-        "{}",
-        text(&out.stdout)
+    // vmcb12's ASID (control area offset 0x58) at 0.
+    captured_refused_with(
+        "svm-l2-stage1.nvstate",
+        0x58,
+        &0u32.to_le_bytes(),
+        "SVM-CTL-ASID-ZERO",
     );
 }
 
@@ -260,35 +273,14 @@ fn captured_vmx_containers_validate_and_a_bad_vmcs12_is_refused() {
 
     // L2 ran between the stages: only the guest-linear address KVM
     // keeps in vmcs12 moved.
-    let out = nestvirtctl(&[
-        "--json",
-        "state",
-        "diff",
-        &p,
-        &captured("vmx-l2-stage3.nvstate"),
-    ]);
-    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let fields: Vec<&str> = d
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["vmcs12.guest_linear_address"], "{d}");
+    let fields = diff_fields(&p, &captured("vmx-l2-stage3.nvstate"));
+    assert_eq!(fields, ["vmcs12.guest_linear_address"]);
 
-    // vmcs12's guest CR0 (offset 424 after KVM's header) at 0, checksum
-    // fixed: only the catalogue refuses it.
-    let mut b = bytes;
-    let cr0 = 48 + 128 + 424;
-    b[cr0..cr0 + 8].copy_from_slice(&0u64.to_le_bytes());
-    b[24..28].copy_from_slice(&[0; 4]);
-    let crc = nestvirt_engine::state::crc32c::crc32c(&b);
-    b[24..28].copy_from_slice(&crc.to_le_bytes());
-    let out = nestvirtctl(&["state", "validate", &file("captured-vmx-cr0", &b)]);
-    assert_eq!(out.status.code(), Some(8));
-    assert!(
-        text(&out.stdout).contains("failing rule: VMX-GUEST-CR0-FIXED0"),
-        "{}",
-        text(&out.stdout)
+    // vmcs12's guest CR0 (offset 424) at 0.
+    captured_refused_with(
+        "vmx-l2-stage1.nvstate",
+        424,
+        &0u64.to_le_bytes(),
+        "VMX-GUEST-CR0-FIXED0",
     );
 }
