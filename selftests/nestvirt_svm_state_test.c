@@ -293,23 +293,22 @@ static void bad_containers(int nv)
 
 #define DROP_VMRUN "/sys/module/kvm_amd/parameters/nestvirt_test_vmcb02_drop_vmrun"
 
-static void write_param(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-
-	TEST_ASSERT(f, "open %s: %s", path, strerror(errno));
-	fputs(value, f);
-	TEST_ASSERT(!fclose(f), "write %s: %s", path, strerror(errno));
-}
-
-static void clear_drop_vmrun(void)
+/* Writes @value to the test parameter; false (errno set) if it could not. */
+static bool set_drop_vmrun(const char *value)
 {
 	FILE *f = fopen(DROP_VMRUN, "w");
+	bool put;
 
-	if (f) {
-		fputs("0", f);
-		fclose(f);
-	}
+	if (!f)
+		return false;
+	put = fputs(value, f) >= 0;
+	return !fclose(f) && put;
+}
+
+/* atexit(): a test that stopped early leaves no check failing later. */
+static void clear_drop_vmrun(void)
+{
+	set_drop_vmrun("0");
 }
 
 /*
@@ -341,7 +340,7 @@ static void restored_vmcb02(int nv)
 
 	count = nestvirt_rule_failures(rule);
 	atexit(clear_drop_vmrun);
-	write_param(DROP_VMRUN, "1");
+	TEST_ASSERT(set_drop_vmrun("1"), "write %s: %s", DROP_VMRUN, strerror(errno));
 	expect_errno(__nv_set(nv, vcpu->fd, good.bytes, good.size, &s), EINVAL,
 		     "a failing vmcb02 check");
 	TEST_ASSERT(!s.rule_id[0], "refused before KVM's set_state, by %s", s.rule_id);
