@@ -338,3 +338,57 @@ fn svm_operations() {
     );
     assert_eq!(svm::invlpga(0, 0x6000), None);
 }
+
+/// The capacity bounds the host tags used: with 2 of 4, a third L1 tag
+/// evicts, and no host tag past the second ever serves.
+#[test]
+fn capacity_bounds_the_host_tags_used() {
+    let mut map = TagMap::<4>::with_capacity(2);
+    assert_eq!(map.capacity(), 2);
+    for t in [1, 2, 3, 1, 2, 3] {
+        let s = map.apply(TagOp::Enter(t), |_| {});
+        assert!(s.is_some_and(|s| s < 2), "tag {t} ran on {s:?}");
+    }
+    assert_eq!(map.in_use(), 2);
+    assert_eq!(map.evictions(), 4);
+    assert_eq!(TagMap::<4>::with_capacity(0).capacity(), 1);
+    assert_eq!(TagMap::<4>::with_capacity(9).capacity(), 4);
+}
+
+/// The kernel's VMRUN decision: a new ASID flushes its fresh host tag, a
+/// mapped one with TLB_CONTROL 0 flushes nothing, 01h flushes every mapped
+/// tag, 03h and 07h that ASID's tag only; a map of another capacity (the
+/// kernel's zeroed one) starts empty.
+#[test]
+fn svm_entry_flushes_what_tlb_control_asks() {
+    let mut map = TagMap::<16>::with_capacity(3);
+    let first = svm::entry(&mut map, 8, 1, 0);
+    assert_eq!(
+        (first.slot, first.flush, first.evicted, first.in_use),
+        (0, 1, false, 1)
+    );
+    assert_eq!(map.capacity(), 8, "capacity taken from the caller");
+    let second = svm::entry(&mut map, 8, 2, 0);
+    assert_eq!((second.slot, second.flush, second.in_use), (1, 0b10, 2));
+    let again = svm::entry(&mut map, 8, 1, 0);
+    assert_eq!(
+        (again.slot, again.flush),
+        (0, 0),
+        "a switch flushes nothing"
+    );
+    assert_eq!(svm::entry(&mut map, 8, 2, 0x01).flush, 0b11);
+    assert_eq!(svm::entry(&mut map, 8, 2, 0x03).flush, 0b10);
+    assert_eq!(svm::entry(&mut map, 8, 1, 0x07).flush, 0b01);
+    assert_eq!(
+        svm::entry(&mut map, 8, 1, 0x05).flush,
+        0b11,
+        "reserved: all"
+    );
+    // A new capacity empties the map: the next entry maps afresh.
+    let reset = svm::entry(&mut map, 2, 2, 0);
+    assert_eq!((reset.slot, reset.flush, reset.in_use), (0, 1, 1));
+    svm::entry(&mut map, 2, 1, 0);
+    let evict = svm::entry(&mut map, 2, 3, 0);
+    assert!(evict.evicted);
+    assert_eq!((evict.slot, evict.flush, evict.in_use), (0, 1, 2));
+}

@@ -31,22 +31,39 @@ pub enum HostFlush {
     NonGlobal(usize),
 }
 
+/// One host tag. Plain integers, so that any bytes are a valid `Slot`:
+/// the kernel keeps the map in zeroed memory the vendor glue owns.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Slot {
-    /// The L1 tag mapped here.
-    l1: Option<u32>,
     /// The clock of its last [`TagOp::Enter`], for LRU.
     used: u64,
+    /// The L1 tag mapped here, when `mapped` is not 0.
+    l1: u32,
+    mapped: u32,
+}
+
+impl Slot {
+    fn l1(&self) -> Option<u32> {
+        (self.mapped != 0).then_some(self.l1)
+    }
 }
 
 /// One vCPU's map of up to `N` L1 tags to host tags `0..N` (indexes into
-/// the vCPU's host-tag pool). A host tag whose L1 tag is evicted is
-/// flushed before it serves another.
+/// the vCPU's host tags), of which it uses the first `capacity`. A host
+/// tag whose L1 tag is evicted is flushed before it serves another.
+///
+/// `#[repr(C)]` and integers only: all-zero bytes are an empty map of
+/// capacity 0 (see [`TagMap::set_capacity`]), and no bytes are an invalid
+/// one, so the kernel may keep it in memory it did not write itself.
+#[repr(C)]
 #[derive(Clone, Debug)]
 pub struct TagMap<const N: usize> {
     slots: [Slot; N],
     clock: u64,
     evictions: u64,
+    capacity: u32,
+    reserved: u32,
 }
 
 impl<const N: usize> Default for TagMap<N> {
@@ -56,28 +73,62 @@ impl<const N: usize> Default for TagMap<N> {
 }
 
 impl<const N: usize> TagMap<N> {
-    /// An empty map.
+    /// An empty map using all `N` host tags.
     pub const fn new() -> Self {
+        Self::with_capacity(N)
+    }
+
+    /// An empty map using the first `capacity` host tags (at most `N`, at
+    /// least 1).
+    pub const fn with_capacity(capacity: usize) -> Self {
+        let capacity = if capacity > N { N } else { capacity };
         Self {
-            slots: [Slot { l1: None, used: 0 }; N],
+            slots: [Slot {
+                used: 0,
+                l1: 0,
+                mapped: 0,
+            }; N],
             clock: 0,
             evictions: 0,
+            capacity: if capacity == 0 { 1 } else { capacity as u32 },
+            reserved: 0,
         }
+    }
+
+    /// Empties the map and makes it use the first `capacity` host tags:
+    /// the kernel's first use of zeroed bytes, and every reset.
+    pub fn set_capacity(&mut self, capacity: usize) {
+        *self = Self::with_capacity(capacity);
+    }
+
+    /// How many host tags the map uses; 0 for zeroed bytes not yet set up.
+    pub fn capacity(&self) -> usize {
+        (self.capacity as usize).min(N)
+    }
+
+    /// The host tags in use: the first `capacity` slots, or all `N` when
+    /// the capacity was never set (zeroed bytes used as they are).
+    fn used_slots(&self) -> &[Slot] {
+        let n = match self.capacity() {
+            0 => N,
+            c => c,
+        };
+        self.slots.get(..n).unwrap_or(&self.slots)
     }
 
     /// The host tag `l1` is mapped to.
     pub fn slot_of(&self, l1: u32) -> Option<usize> {
-        self.slots.iter().position(|s| s.l1 == Some(l1))
+        self.used_slots().iter().position(|s| s.l1() == Some(l1))
     }
 
     /// The L1 tag mapped to host tag `slot`.
     pub fn l1_of(&self, slot: usize) -> Option<u32> {
-        self.slots.get(slot).and_then(|s| s.l1)
+        self.used_slots().get(slot).and_then(Slot::l1)
     }
 
     /// How many host tags are mapped.
     pub fn in_use(&self) -> usize {
-        self.slots.iter().filter(|s| s.l1.is_some()).count()
+        self.used_slots().iter().filter(|s| s.mapped != 0).count()
     }
 
     /// How many L1 tags were evicted so far.
@@ -111,8 +162,8 @@ impl<const N: usize> TagMap<N> {
                 None
             }
             TagOp::InvalidateAll => {
-                for (s, slot) in self.slots.iter().enumerate() {
-                    if slot.l1.is_some() {
+                for (s, slot) in self.used_slots().iter().enumerate() {
+                    if slot.mapped != 0 {
                         flush(HostFlush::Tag(s));
                     }
                 }
@@ -122,7 +173,8 @@ impl<const N: usize> TagMap<N> {
     }
 
     fn enter(&mut self, tag: u32, flush: &mut impl FnMut(HostFlush)) -> usize {
-        self.clock += 1;
+        // Wrapping: the kernel's map may start from any bytes (see above).
+        self.clock = self.clock.wrapping_add(1);
         if let Some(s) = self.slot_of(tag) {
             if let Some(slot) = self.slots.get_mut(s) {
                 slot.used = self.clock;
@@ -130,12 +182,12 @@ impl<const N: usize> TagMap<N> {
             return s;
         }
         // A free host tag, else the least recently used one.
-        let s = self
-            .slots
+        let slots = self.used_slots();
+        let s = slots
             .iter()
-            .position(|s| s.l1.is_none())
+            .position(|s| s.mapped == 0)
             .or_else(|| {
-                self.slots
+                slots
                     .iter()
                     .enumerate()
                     .min_by_key(|(_, s)| s.used)
@@ -143,12 +195,13 @@ impl<const N: usize> TagMap<N> {
             })
             .unwrap_or(0);
         if let Some(slot) = self.slots.get_mut(s) {
-            if slot.l1.is_some() {
-                self.evictions += 1;
+            if slot.mapped != 0 {
+                self.evictions = self.evictions.wrapping_add(1);
             }
             *slot = Slot {
-                l1: Some(tag),
                 used: self.clock,
+                l1: tag,
+                mapped: 1,
             };
         }
         // Whatever it held (another tag's translations, or translations of
@@ -161,7 +214,7 @@ impl<const N: usize> TagMap<N> {
     /// the host tags that were in use, for the pool.
     pub fn release(&mut self, mut give_back: impl FnMut(usize)) {
         for (s, slot) in self.slots.iter_mut().enumerate() {
-            if slot.l1.take().is_some() {
+            if core::mem::take(&mut slot.mapped) != 0 {
                 give_back(s);
             }
         }
