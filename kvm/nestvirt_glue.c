@@ -363,7 +363,14 @@ static_assert(offsetof(struct nestvirt_msr_entry, list) == 16);
 static_assert(offsetof(struct nestvirt_msr_entry, in_smm) == 36);
 static_assert(sizeof(struct nestvirt_msr_entry) == 40);
 static_assert(offsetof(struct nestvirt_target, nested_state) == 48);
-static_assert(sizeof(struct nestvirt_target) == 56);
+static_assert(offsetof(struct nestvirt_target, tag_stats) == 56);
+static_assert(sizeof(struct nestvirt_target) == 64);
+static_assert(offsetof(struct nestvirt_hook_ops, tags_entry) == 24);
+static_assert(sizeof(struct nestvirt_hook_ops) == 32);
+static_assert(offsetof(struct nestvirt_tags_call, l1_tag) == 8);
+static_assert(offsetof(struct nestvirt_tags_call, evicted) == 28);
+static_assert(sizeof(struct nestvirt_tags_call) == 32);
+static_assert(sizeof(struct nestvirt_tag_stats) == 48);
 static_assert(offsetof(struct nestvirt_state_call, l1) == 24);
 static_assert(offsetof(struct nestvirt_state_call, env) == 48);
 static_assert(offsetof(struct nestvirt_state_call, check) == 240);
@@ -376,7 +383,11 @@ static_assert(sizeof(struct nestvirt_state_call) == 264);
 
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target
+/* The ASID mapping's counters: nestvirt_glue_svm_tags.c. */
+static void nestvirt_tag_stats(struct nestvirt_tag_stats *out);
+#define NESTVIRT_TAG_STATS nestvirt_tag_stats
 #else
+#define NESTVIRT_TAG_STATS NULL
 #define NESTVIRT_TARGET nestvirt_vmx_target
 #endif
 
@@ -389,6 +400,7 @@ const struct nestvirt_target NESTVIRT_TARGET = {
 	.policy_changed = nestvirt_policy_changed,
 	.replayed = nestvirt_replayed,
 	.nested_state = nestvirt_nested_state,
+	.tag_stats = NESTVIRT_TAG_STATS,
 };
 /*
  * GPL: nestvirt.ko takes it with symbol_get(), which only finds GPL exports.

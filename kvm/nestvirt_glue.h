@@ -103,6 +103,50 @@ nestvirt_svm_restored_vmcb02(struct kvm_vcpu *vcpu,
 					      vmcb12_gpa);
 }
 
+bool __nestvirt_svm_tags_transition(struct kvm_vcpu *vcpu, bool entry);
+
+/*
+ * kvm-amd: a nested entry (@entry) or exit, where KVM flushes the TLB
+ * because L1 and L2 share an ASID. Returns true when nestvirt maps the
+ * vCPU's ASIDs (L1 and L2 on host ASIDs of their own) and has applied what
+ * L1's TLB_CONTROL asks for: KVM's flush is not needed.
+ */
+static __always_inline bool nestvirt_svm_tags_transition(struct kvm_vcpu *vcpu,
+							 bool entry)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_svm_tags_transition(vcpu, entry);
+}
+
+struct svm_cpu_data;
+bool __nestvirt_svm_tags_asid(struct vcpu_svm *svm, struct svm_cpu_data *sd);
+
+/*
+ * kvm-amd: before VMRUN, on this CPU (@sd). Returns true when nestvirt maps
+ * the vCPU's ASIDs and has set svm->asid to the host ASID of L1, or of the
+ * L2 tag that runs, taking a fresh one from KVM's allocator when needed.
+ */
+static __always_inline bool nestvirt_svm_tags_asid(struct vcpu_svm *svm,
+						   struct svm_cpu_data *sd)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_svm_tags_asid(svm, sd);
+}
+
+void __nestvirt_svm_tags_flush(struct kvm_vcpu *vcpu);
+
+/*
+ * kvm-amd: KVM flushes the vCPU's TLB (its current ASID). With nestvirt's
+ * mapping, every host ASID of the vCPU gets flushed: L1's and each L2's.
+ */
+static __always_inline void nestvirt_svm_tags_flush(struct kvm_vcpu *vcpu)
+{
+	if (nestvirt_attached())
+		__nestvirt_svm_tags_flush(vcpu);
+}
+
 struct vmcs12;
 struct vcpu_vmx;
 

@@ -13,6 +13,7 @@
 #include "msrs.h"
 #include "regs.h"
 #include "svm/svm.h"
+#include "nestvirt_glue_svm_tags.h"
 
 /*
  * Per vCPU, allocated with nested SVM: nestvirt's view of vmcb12 and the
@@ -36,6 +37,8 @@ struct nestvirt_svm_state {
 	 */
 	u64 l1_features;
 	bool l1_features_kept;
+	/* nestvirt's ASID mapping (nestvirt_glue_svm_tags.c). */
+	struct nestvirt_svm_tags tags;
 };
 
 /* The image nestvirt.ko's engine reads (its VMCB_USED): a struct vmcb's start. */
@@ -102,8 +105,12 @@ static struct nestvirt_svm_state *nestvirt_svm_state(struct vcpu_svm *svm)
 	return svm->nested.nestvirt;
 }
 
+static void nestvirt_svm_tags_free(struct nestvirt_svm_tags *t);
+
 void nestvirt_svm_free(struct vcpu_svm *svm)
 {
+	if (svm->nested.nestvirt)
+		nestvirt_svm_tags_free(&svm->nested.nestvirt->tags);
 	kfree(svm->nested.nestvirt);
 	svm->nested.nestvirt = NULL;
 }
@@ -455,3 +462,5 @@ static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
 	nestvirt_fill_l1(vcpu, &call->l1);
 	call->l1.svm.features = nestvirt_svm_features(vcpu);
 }
+
+#include "nestvirt_glue_svm_tags.c"

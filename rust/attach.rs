@@ -12,6 +12,7 @@ use crate::hooks_abi::{
     NestvirtHookOps,
     NestvirtReplays,
     NestvirtStateCall,
+    NestvirtTagStats,
     NestvirtTarget,
     NESTVIRT_BACKEND_SVM,
     NESTVIRT_BACKEND_VMX,
@@ -78,6 +79,8 @@ pub(crate) struct TargetCalls {
     policy_changed: unsafe extern "C" fn(),
     replayed: unsafe extern "C" fn(out: *mut NestvirtReplays),
     nested_state: unsafe extern "C" fn(call: *mut NestvirtStateCall) -> c_int,
+    /// SVM only: the ASID mapping's counters.
+    tag_stats: Option<unsafe extern "C" fn(out: *mut NestvirtTagStats)>,
 }
 
 impl TargetCalls {
@@ -97,6 +100,17 @@ impl TargetCalls {
         // writable `struct nestvirt_replays` for the call.
         unsafe { (self.replayed)(&mut out) };
         out
+    }
+
+    /// The ASID mapping's counters; `None` for a backend without the
+    /// mapping (VMX).
+    pub(crate) fn tag_stats(&self) -> Option<NestvirtTagStats> {
+        let tag_stats = self.tag_stats?;
+        let mut out = NestvirtTagStats::default();
+        // SAFETY: By the type invariant the function is live; `out` is a
+        // writable `struct nestvirt_tag_stats` for the call.
+        unsafe { tag_stats(&mut out) };
+        Some(out)
     }
 
     /// Makes one state call on a vCPU (the hook ABI's `nested_state()`):
@@ -260,6 +274,7 @@ impl Attachment {
                 policy_changed,
                 replayed,
                 nested_state,
+                tag_stats: target.tag_stats,
             },
             symbol,
         })

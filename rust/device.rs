@@ -37,6 +37,7 @@ use crate::{
         NestvirtInfo,
         NestvirtMode,
         NestvirtRule,
+        NestvirtTags,
         NESTVIRT_ABI_VERSION,
         NESTVIRT_CLASS_ALL,
         NESTVIRT_GET_INFO,
@@ -44,6 +45,7 @@ use crate::{
         NESTVIRT_GET_RULE,
         NESTVIRT_GET_STATE,
         NESTVIRT_GET_STATE_SIZE,
+        NESTVIRT_GET_TAGS,
         NESTVIRT_SET_MODE,
         NESTVIRT_SET_STATE, //
     },
@@ -130,6 +132,7 @@ impl MiscDevice for NestvirtFile {
             NESTVIRT_GET_STATE => state::get(me.calls, user),
             NESTVIRT_SET_STATE => state::set(me.calls, user),
             NESTVIRT_GET_STATE_SIZE => state::max_size(me.calls),
+            NESTVIRT_GET_TAGS => get_tags(me.calls, user),
             _ => Err(ENOTTY),
         }
     }
@@ -233,6 +236,24 @@ fn get_info(calls: TargetCalls, user: UserSlice) -> Result<isize> {
     info.nested_entries += replayed.entries;
     info.vmcb02_checks += replayed.vmcb02_checks;
     user.writer().write(&info)?;
+    Ok(0)
+}
+
+/// `NESTVIRT_GET_TAGS`: the SVM ASID mapping's counters; `EOPNOTSUPP` on
+/// a backend without the mapping (VMX).
+fn get_tags(calls: TargetCalls, user: UserSlice) -> Result<isize> {
+    let stats = calls.tag_stats().ok_or(EOPNOTSUPP)?;
+    let tags = NestvirtTags {
+        capacity: u32::try_from(crate::svm_tags::capacity()).unwrap_or(0),
+        transitions: stats.transitions,
+        flushes_avoided: stats.flushes_avoided,
+        tag_flushes: stats.tag_flushes,
+        evictions: stats.evictions,
+        asids: stats.asids,
+        in_use: stats.in_use,
+        ..NestvirtTags::default()
+    };
+    user.writer().write(&tags)?;
     Ok(0)
 }
 

@@ -22,7 +22,7 @@ use core::{
 };
 
 /// `NESTVIRT_HOOK_ABI_VERSION`: the hook ABI this nestvirt.ko speaks.
-pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 7;
+pub(crate) const NESTVIRT_HOOK_ABI_VERSION: u32 = 8;
 
 /// `NESTVIRT_BACKEND_SVM`.
 pub(crate) const NESTVIRT_BACKEND_SVM: u32 = 1;
@@ -236,6 +236,49 @@ pub(crate) type NestedEntryFn =
 pub(crate) type MsrEntryFn =
     unsafe extern "C" fn(entry: *const NestvirtMsrEntry, verdict: *mut NestvirtVerdict);
 
+/// `NESTVIRT_TAGS_MAX`: host tags per vCPU the map may use.
+pub(crate) const NESTVIRT_TAGS_MAX: usize = 16;
+/// `NESTVIRT_TAG_MAP_BYTES`: the bytes of a vCPU's map the glue keeps.
+pub(crate) const NESTVIRT_TAG_MAP_BYTES: usize = 280;
+/// `NESTVIRT_TAGS_OFF`: nestvirt maps no tag; KVM flushes as ever.
+pub(crate) const NESTVIRT_TAGS_OFF: u32 = u32::MAX;
+
+/// `struct nestvirt_tags_call`: an entry into guest mode of a vCPU whose
+/// ASIDs nestvirt may map.
+#[repr(C)]
+pub(crate) struct NestvirtTagsCall {
+    /// The vCPU's map: `NESTVIRT_TAG_MAP_BYTES`, 8-byte aligned, zeroed
+    /// by the glue when it (re)starts the map, written by nestvirt alone.
+    pub(crate) map: *mut c_void,
+    /// vmcb12's ASID.
+    pub(crate) l1_tag: u32,
+    /// vmcb12's TLB_CONTROL.
+    pub(crate) tlb_control: u32,
+    /// Out: the host tag L2 runs on, or `NESTVIRT_TAGS_OFF`.
+    pub(crate) slot: u32,
+    /// Out: bit `s`: flush host tag `s` before L2 runs.
+    pub(crate) flush: u32,
+    /// Out: host tags mapped after the entry.
+    pub(crate) in_use: u32,
+    /// Out: 1 when an L1 ASID was evicted.
+    pub(crate) evicted: u32,
+}
+
+/// `struct nestvirt_tag_stats`: the ASID mapping's counters.
+#[repr(C)]
+#[derive(Default)]
+pub(crate) struct NestvirtTagStats {
+    pub(crate) transitions: u64,
+    pub(crate) flushes_avoided: u64,
+    pub(crate) tag_flushes: u64,
+    pub(crate) evictions: u64,
+    pub(crate) asids: u64,
+    pub(crate) in_use: i64,
+}
+
+/// The tags-entry callback's C type.
+pub(crate) type TagsEntryFn = unsafe extern "C" fn(call: *mut NestvirtTagsCall);
+
 /// `struct nestvirt_hook_ops`: the callbacks nestvirt.ko provides.
 #[repr(C)]
 pub(crate) struct NestvirtHookOps {
@@ -245,6 +288,8 @@ pub(crate) struct NestvirtHookOps {
     pub(crate) msr_entry: Option<MsrEntryFn>,
     /// Whether some class is not off; the glue calls no hook otherwise.
     pub(crate) checking: Option<unsafe extern "C" fn() -> bool>,
+    /// SVM: an entry into guest mode, for the ASID mapping.
+    pub(crate) tags_entry: Option<TagsEntryFn>,
 }
 
 /// `struct nestvirt_target`: what a hooked vendor module exports.
@@ -266,6 +311,8 @@ pub(crate) struct NestvirtTarget {
     pub(crate) replayed: Option<unsafe extern "C" fn(out: *mut NestvirtReplays)>,
     /// Makes one state call; 0 or a negative errno.
     pub(crate) nested_state: Option<unsafe extern "C" fn(call: *mut NestvirtStateCall) -> c_int>,
+    /// SVM: fills its argument with the ASID mapping's counters.
+    pub(crate) tag_stats: Option<unsafe extern "C" fn(out: *mut NestvirtTagStats)>,
 }
 
 /// `NESTVIRT_STATE_MAX_SIZE`: the largest KVM nested state.
@@ -364,7 +411,12 @@ const _: () = {
     assert!(offset_of!(NestvirtVerdict, flags) == 24);
     assert!(size_of::<NestvirtVerdict>() == 32);
     assert!(size_of::<NestvirtReplays>() == 16);
-    assert!(size_of::<NestvirtHookOps>() == 24);
+    assert!(offset_of!(NestvirtHookOps, tags_entry) == 24);
+    assert!(size_of::<NestvirtHookOps>() == 32);
+    assert!(offset_of!(NestvirtTagsCall, l1_tag) == 8);
+    assert!(offset_of!(NestvirtTagsCall, evicted) == 28);
+    assert!(size_of::<NestvirtTagsCall>() == 32);
+    assert!(size_of::<NestvirtTagStats>() == 48);
     assert!(offset_of!(NestvirtMsrEntry, list) == 16);
     assert!(offset_of!(NestvirtMsrEntry, in_smm) == 36);
     assert!(size_of::<NestvirtMsrEntry>() == 40);
@@ -374,7 +426,8 @@ const _: () = {
     assert!(offset_of!(NestvirtTarget, policy_changed) == 32);
     assert!(offset_of!(NestvirtTarget, replayed) == 40);
     assert!(offset_of!(NestvirtTarget, nested_state) == 48);
-    assert!(size_of::<NestvirtTarget>() == 56);
+    assert!(offset_of!(NestvirtTarget, tag_stats) == 56);
+    assert!(size_of::<NestvirtTarget>() == 64);
     assert!(offset_of!(NestvirtStateCall, kvm_state) == 8);
     assert!(offset_of!(NestvirtStateCall, room) == 16);
     assert!(offset_of!(NestvirtStateCall, size) == 20);

@@ -160,6 +160,32 @@ unsafe impl AsBytes for NestvirtState {}
 // SAFETY: As above: every bit pattern is valid.
 unsafe impl FromBytes for NestvirtState {}
 
+/// `struct nestvirt_tags`: the SVM ASID mapping's counters.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub(crate) struct NestvirtTags {
+    pub(crate) capacity: u32,
+    pub(crate) reserved0: u32,
+    pub(crate) transitions: u64,
+    pub(crate) flushes_avoided: u64,
+    pub(crate) tag_flushes: u64,
+    pub(crate) evictions: u64,
+    pub(crate) asids: u64,
+    pub(crate) in_use: i64,
+    pub(crate) reserved: [u64; 4],
+}
+
+const _: () = {
+    assert!(offset_of!(NestvirtTags, transitions) == 8);
+    assert!(offset_of!(NestvirtTags, in_use) == 48);
+    assert!(size_of::<NestvirtTags>() == 88);
+};
+
+// SAFETY: `repr(C)` integers without padding (asserted above).
+unsafe impl AsBytes for NestvirtTags {}
+// SAFETY: As above: every bit pattern is valid.
+unsafe impl FromBytes for NestvirtTags {}
+
 /// Copies `src` into the fixed-size string field `dst`, truncated so that at
 /// least the final byte stays NUL (the field is zeroed beforehand).
 pub(crate) fn copy_c_string<const N: usize>(dst: &mut [u8; N], src: &[u8]) {
@@ -181,3 +207,5 @@ pub(crate) const NESTVIRT_GET_STATE: u32 = _IOWR::<NestvirtState>(NESTVIRT_IO, 0
 pub(crate) const NESTVIRT_SET_STATE: u32 = _IOWR::<NestvirtState>(NESTVIRT_IO, 0x05);
 /// `NESTVIRT_GET_STATE_SIZE`.
 pub(crate) const NESTVIRT_GET_STATE_SIZE: u32 = _IO(NESTVIRT_IO, 0x06);
+/// `NESTVIRT_GET_TAGS`.
+pub(crate) const NESTVIRT_GET_TAGS: u32 = _IOR::<NestvirtTags>(NESTVIRT_IO, 0x07);

@@ -106,7 +106,7 @@ packages() {
 amd_host_tests() {
 	local rc=0
 	NV_DKMS_ROOT=$NV_DKMS_ROOT emulated_host emulated-amd boot_amd_host "$KBUILD" "$NV_MODDIR" \
-		"stock attached nestvirt nestvirtctl migration${NV_DKMS_ROOT:+ dkms}" \
+		"stock attached nestvirt nestvirtctl tags migration${NV_DKMS_ROOT:+ dkms}" \
 		"$NESTVIRT_ROOT/build/results/amd" || rc=1
 	# The dkms suite ran the packaged nestvirtctl; leave the machine as found.
 	dpkg --purge nestvirt-dkms nestvirt-tools >/dev/null 2>&1

@@ -14,7 +14,7 @@
 #   NV_DKMS_ROOT root of a module tree (lib/modules/<release>) holding the
 #                test kernel's modules and what `dkms install` put under
 #                updates/dkms (suite dkms)
-#   NV_SUITES    space-separated: stock attached nestvirt nestvirtctl dkms demo bench
+#   NV_SUITES    space-separated: stock attached nestvirt nestvirtctl tags dkms demo bench
 #                (bench is not in the default run: it takes minutes under TCG;
 #                boot_amd_host KBUILD MODDIR bench OUTDIR runs it alone, its
 #                figures land in OUTDIR/logs/bench.svm_nestvirt_bench.log)
@@ -163,6 +163,28 @@ print(",".join(sorted(arch)), ",".join(sorted(set(m[n] for n in m if n in hard))
 		hardening=off audit off
 	EOF
 }
+
+# nestvirt's ASID mapping: the switch test, its "tags:" figures copied into
+# the TAP output as comments (SUITE: the row of the flush table it gives).
+tags_test() {
+	local suite=$1 name=$2
+	run_test "$suite" "$name" pass "" "$NV_TESTS/nestvirt_svm_tags_test"
+	sed -n "s/^tags: /# tags, $suite: /p" "$out/logs/$suite.$name.log" >&3
+}
+# tags= is documented, bounded and refused with a message past its bound;
+# a good value shows in sysfs and in nestvirtctl tags.
+nestvirt_tags_param() {
+	modinfo -p "$NV_MODDIR/nestvirt.ko" | grep -x 'tags:.*0 (off, the default) to 16.*' ||
+		{ echo "modinfo does not document tags:"; modinfo -p "$NV_MODDIR/nestvirt.ko"; return 1; }
+	refuses "Invalid parameters" "tags=17 is not a number of host tags from 0 (off) to 16" \
+		"$NV_MODDIR/nestvirt.ko" tags=17 || return 1
+	insmod "$NV_MODDIR/nestvirt.ko" tags=4 || return 1
+	grep -qx 4 /sys/module/nestvirt/parameters/tags &&
+		ctl tags | tee /dev/stderr | grep -q '^ASID mapping: on, 4 host tags per vCPU$'
+	local rc=$?
+	rmmod nestvirt && return $rc
+}
+load_nestvirt_tags() { load_nestvirt mode=enforce "tags=$1"; }
 
 kernel_selftests() {
 	local suite=$1 name
@@ -457,6 +479,8 @@ for suite in $NV_SUITES; do
 		# The stock kvm_amd has no hooks: nestvirt must refuse it too.
 		check stock nestvirt_refuses_stock_kvm_amd nestvirt_refuses_without_vendor
 		kernel_selftests stock
+		# The flush table's stock row: KVM's own flushes.
+		tags_test stock nestvirt_svm_tags_test
 		check stock unload unload_kvm_amd
 		check stock nestvirt_refuses_foreign_hook_abi nestvirt_refuses_foreign_hook_abi
 		check stock nestvirt_refuses_target_without_detach nestvirt_refuses_target_without_detach
@@ -477,6 +501,22 @@ for suite in $NV_SUITES; do
 		grep -q '^nestvirt ' /proc/modules ||
 			check nestvirt nestvirt_attaches_enforcing load_nestvirt_enforcing
 		nestvirt_selftests
+		;;
+	tags)
+		# nestvirt's ASID mapping (Documentation/nestvirt/tags.rst):
+		# the switch test with 8 host tags per vCPU (K = 16 evicts) and
+		# with 4, then the kernel's nested selftests with the mapping on.
+		rmmod nestvirt 2>/dev/null
+		grep -q '^kvm_amd ' /proc/modules ||
+			check tags load_hooked_kvm_amd load_hooked_kvm_amd
+		check tags tags_param nestvirt_tags_param
+		check tags nestvirt_attaches_tags_8 load_nestvirt_tags 8
+		tags_test tags nestvirt_svm_tags_test
+		kernel_selftests tags
+		rmmod nestvirt
+		check tags nestvirt_attaches_tags_4 load_nestvirt_tags 4
+		tags_test tags-4 nestvirt_svm_tags_test
+		rmmod nestvirt
 		;;
 	migration)
 		# Stock kvm-amd first, then the hooked one with nestvirt

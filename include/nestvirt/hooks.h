@@ -18,7 +18,7 @@
 
 #include <linux/types.h>
 
-#define NESTVIRT_HOOK_ABI_VERSION	7
+#define NESTVIRT_HOOK_ABI_VERSION	8
 
 /* Which vendor module the target is (also in uapi as nestvirt_info.backend). */
 #define NESTVIRT_BACKEND_SVM		1
@@ -230,6 +230,54 @@ struct nestvirt_replays {
 	__u64 vmcb02_checks;	/* SVM: vmcb02 checks */
 };
 
+/*
+ * SVM: nestvirt's ASID mapping (Documentation/nestvirt/tags.rst). Per vCPU,
+ * up to NESTVIRT_TAGS_MAX of L1's ASIDs (vmcb12's) each run on a host ASID
+ * of their own, apart from L1's, so that KVM's flush on every nested entry
+ * and exit is not needed; nestvirt says which host tags to flush instead.
+ */
+#define NESTVIRT_TAGS_MAX		16
+/* The vCPU's map, nestvirt's bytes the glue keeps (8-byte aligned). */
+#define NESTVIRT_TAG_MAP_BYTES		280
+/* nestvirt_tags_call.slot when nestvirt maps no tag: KVM flushes as ever. */
+#define NESTVIRT_TAGS_OFF		0xffffffff
+
+/*
+ * One entry into guest mode (VMRUN, the return from SMM, a restored
+ * state) of a vCPU whose tags nestvirt may map.
+ * @map: the vCPU's map; all zero when the glue (re)starts it, and written
+ * by nestvirt alone otherwise.
+ * @l1_tag, @tlb_control: vmcb12's ASID and TLB_CONTROL, as KVM cached them.
+ * @slot: out: the host tag L2 runs on, below NESTVIRT_TAGS_MAX; or
+ * NESTVIRT_TAGS_OFF.
+ * @flush: out: bit s set: host tag s must hold no translation when L2 runs.
+ * @in_use: out: host tags mapped after the entry.
+ * @evicted: out: 1 when mapping @l1_tag evicted another L1 ASID.
+ */
+struct nestvirt_tags_call {
+	void *map;
+	__u32 l1_tag;
+	__u32 tlb_control;
+	__u32 slot;
+	__u32 flush;
+	__u32 in_use;
+	__u32 evicted;
+};
+
+/*
+ * The mapping's counters, summed over CPUs, since the vendor module was
+ * loaded; @in_use is a gauge.
+ */
+struct nestvirt_tag_stats {
+	__u64 transitions;	/* nested entries and exits of mapped vCPUs */
+	__u64 flushes_avoided;	/* of those, KVM's transition flushes not made */
+	__u64 tag_flushes;	/* host tags flushed: L1's TLB_CONTROL, a new
+				 * mapping, or KVM's own flushes (all tags) */
+	__u64 evictions;	/* L1 ASIDs evicted from a full map */
+	__u64 asids;		/* host ASIDs taken from KVM's allocator */
+	__s64 in_use;		/* host tags mapped now, over all vCPUs */
+};
+
 /* Callbacks nestvirt.ko provides; called with preemption disabled. */
 struct nestvirt_hook_ops {
 	/* A nested entry is about to happen; fill @v (zeroed by the caller). */
@@ -243,11 +291,14 @@ struct nestvirt_hook_ops {
 	void (*msr_entry)(const struct nestvirt_msr_entry *e,
 			  struct nestvirt_verdict *v);
 	/*
-	 * Whether some class is not off. When none is, the glue calls nestvirt
-	 * for no entry (its static key is off, as if detached: every class
-	 * off costs nothing), until policy_changed() finds otherwise.
+	 * Whether some class is not off, or the ASID mapping is on. When
+	 * neither, the glue calls nestvirt for no entry (its static key is
+	 * off, as if detached: nothing on costs nothing), until
+	 * policy_changed() finds otherwise.
 	 */
 	bool (*checking)(void);
+	/* SVM: an entry into guest mode; see struct nestvirt_tags_call. */
+	void (*tags_entry)(struct nestvirt_tags_call *call);
 };
 
 /* What nestvirt_state_call.op asks for (nestvirt's state ioctls). */
@@ -313,6 +364,8 @@ struct nestvirt_target {
 	 * KVM's set_state, a failed entry into guest mode).
 	 */
 	int (*nested_state)(struct nestvirt_state_call *call);
+	/* SVM: fills @out with the ASID mapping's counters. */
+	void (*tag_stats)(struct nestvirt_tag_stats *out);
 };
 
 #ifdef __KERNEL__

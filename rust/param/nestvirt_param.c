@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nestvirt's `mode` and `hardening` module parameters. They live in C
- * because the module! macro of Linux 7.3 only takes integer and bool
- * parameters, and operators write `mode=enforce`. The Rust side reads the
- * parsed values with nestvirt_param_mode() and nestvirt_param_hardening().
+ * nestvirt's module parameters. `mode` and `hardening` live in C because
+ * the module! macro of Linux 7.3 only takes integer and bool parameters,
+ * and operators write `mode=enforce`; `tags` joins them so that a bad
+ * value gets a clear message as theirs do. The Rust side reads the parsed
+ * values with nestvirt_param_mode(), nestvirt_param_hardening() and
+ * nestvirt_param_tags().
  */
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
@@ -59,8 +61,40 @@ module_param_cb(hardening, &nestvirt_mode_ops, &nestvirt_hardening, 0444);
 MODULE_PARM_DESC(hardening,
 		 "Initial mode of the hardening classes (SVM forced and hardening, VMX hardening: rules stricter than the APM/SDM, which reject some vmcb12/vmcs12 hardware accepts): off, audit or enforce (or 0, 1, 2); by default the mode= value, but never beyond audit.");
 
+/* Must match NESTVIRT_TAGS_MAX in include/nestvirt/hooks.h. */
+#define NESTVIRT_PARAM_TAGS_MAX	16
+
+/*
+ * Off by default: no emulator here can show a missing flush with it on
+ * (Documentation/nestvirt/tags.rst says what is proven and what is not).
+ */
+static unsigned int nestvirt_tags;
+
+static int nestvirt_tags_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 0, &n) || n > NESTVIRT_PARAM_TAGS_MAX) {
+		pr_err("nestvirt: tags=%s is not a number of host tags from 0 (off) to %d\n",
+		       val, NESTVIRT_PARAM_TAGS_MAX);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = n;
+	return 0;
+}
+
+static const struct kernel_param_ops nestvirt_tags_ops = {
+	.set = nestvirt_tags_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(tags, &nestvirt_tags_ops, &nestvirt_tags, 0444);
+MODULE_PARM_DESC(tags,
+		 "SVM: host ASIDs per vCPU for the ASIDs L1 gives its L2s, so that L1 switching between L2s flushes no TLB (KVM flushes on every nested entry and exit): 0 (off, the default) to 16. Counters: NESTVIRT_GET_TAGS (nestvirtctl tags).");
+
 unsigned int nestvirt_param_mode(void);
 unsigned int nestvirt_param_hardening(void);
+unsigned int nestvirt_param_tags(void);
 
 /* The mode given at load time (NESTVIRT_MODE_*), already validated. */
 unsigned int nestvirt_param_mode(void)
@@ -75,4 +109,10 @@ unsigned int nestvirt_param_mode(void)
 unsigned int nestvirt_param_hardening(void)
 {
 	return nestvirt_hardening;
+}
+
+/* The host tags per vCPU given at load time, 0 to 16, already validated. */
+unsigned int nestvirt_param_tags(void)
+{
+	return nestvirt_tags;
 }

@@ -172,4 +172,37 @@ struct nestvirt_state {
 /* Returns the largest container NESTVIRT_GET_STATE writes, in bytes. */
 #define NESTVIRT_GET_STATE_SIZE	_IO(NESTVIRT_IO, 0x06)
 
+/**
+ * struct nestvirt_tags - SVM: nestvirt's ASID mapping
+ *	(Documentation/nestvirt/tags.rst), since the vendor module was loaded.
+ * @capacity: host tags per vCPU (module parameter tags); 0: off, KVM flushes
+ *	on every nested entry and exit.
+ * @reserved0: zero.
+ * @transitions: nested entries and exits of vCPUs whose ASIDs were mapped.
+ * @flushes_avoided: of those, the TLB flushes KVM would have made and did
+ *	not (KVM's own flush counter is the vCPU statistic tlb_flush).
+ * @tag_flushes: flushes of host tags: one per host tag L1's TLB_CONTROL or
+ *	a new mapping flushed, one per flush KVM made for its own reasons
+ *	(which flushes every host tag of the vCPU).
+ * @evictions: L1 ASIDs evicted from a full map (least recently used).
+ * @asids: host ASIDs taken from KVM's per-CPU ASID allocator.
+ * @in_use: host tags mapped now, over all vCPUs.
+ * @reserved: zero.
+ *
+ * Errors: EOPNOTSUPP when attached to kvm-intel (not done for VMX yet).
+ */
+struct nestvirt_tags {
+	__u32 capacity;
+	__u32 reserved0;
+	__u64 transitions;
+	__u64 flushes_avoided;
+	__u64 tag_flushes;
+	__u64 evictions;
+	__u64 asids;
+	__s64 in_use;
+	__u64 reserved[4];
+};
+
+#define NESTVIRT_GET_TAGS	_IOR(NESTVIRT_IO, 0x07, struct nestvirt_tags)
+
 #endif /* _UAPI_LINUX_NESTVIRT_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! `/dev/nestvirt` and its four ioctls.
+//! `/dev/nestvirt` and the ioctls nestvirtctl makes on it.
 //!
 //! The commands reach the device through the [`Nestvirt`] trait, so that
 //! they can be tested against a fake device.
@@ -25,6 +25,8 @@ pub trait Nestvirt {
     fn set_mode(&mut self, class: u32, mode: u32) -> Result<(), Errno>;
     /// `NESTVIRT_GET_RULE` at `index`.
     fn rule(&mut self, index: u32) -> Result<NestvirtRule, Errno>;
+    /// `NESTVIRT_GET_TAGS`.
+    fn tags(&mut self) -> Result<NestvirtTags, Errno>;
 }
 
 /// The real device.
@@ -94,6 +96,13 @@ impl Nestvirt for Device {
         // through the exclusive borrow `req`, which lives across the call.
         unsafe { ioctl(&self.fd, Updater::<NESTVIRT_GET_RULE, _>::new(&mut req)) }?;
         Ok(req)
+    }
+
+    fn tags(&mut self) -> Result<NestvirtTags, Errno> {
+        // SAFETY: NESTVIRT_GET_TAGS is `_IOR(NESTVIRT_IO, 7, struct
+        // nestvirt_tags)`; the kernel writes one `NestvirtTags`, a
+        // `repr(C)` structure of integers for which any bytes are valid.
+        unsafe { ioctl(&self.fd, Getter::<NESTVIRT_GET_TAGS, NestvirtTags>::new()) }
     }
 }
 

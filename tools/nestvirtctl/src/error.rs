@@ -119,6 +119,8 @@ pub enum Op {
     GetMode,
     /// `NESTVIRT_GET_RULE`.
     GetRule,
+    /// `NESTVIRT_GET_TAGS`.
+    GetTags,
 }
 
 impl Op {
@@ -129,6 +131,7 @@ impl Op {
             Op::SetMode => "NESTVIRT_SET_MODE",
             Op::GetMode => "NESTVIRT_GET_MODE",
             Op::GetRule => "NESTVIRT_GET_RULE",
+            Op::GetTags => "NESTVIRT_GET_TAGS",
         }
     }
 }

@@ -24,7 +24,7 @@ use crate::cli::{Cli, Command, StateAction};
 use crate::device::{read_info, read_rules, Device, Nestvirt};
 use crate::error::{errno_failure, output_failure, usage, Exit, Failure, Op};
 use crate::model::{names, parse_mode_words, Backend, ClassArg, ModeRequest};
-use crate::report::{filter_rules, json, rule_rows, rules_table, ClassMode, Modes, Status};
+use crate::report::{filter_rules, json, rule_rows, rules_table, ClassMode, Modes, Status, Tags};
 use crate::uapi::{NestvirtInfo, NESTVIRT_CLASS_ALL};
 use crate::watch::{interval, Clock, Sample, Ticker};
 use rustix::io::Errno;
@@ -62,6 +62,7 @@ pub fn run_command(
             mode(dev, &info, &request, cli.json, out)
         }
         Command::Watch { count, .. } => watch(dev, *count, cli.json, ticker, out),
+        Command::Tags => tags(dev, cli.json, out),
         Command::State { action } => state_command(action, cli.json, out),
     }
 }
@@ -285,6 +286,15 @@ fn mode(
     emit(out, &if as_json { json(&modes) } else { modes.text() })
 }
 
+/// `nestvirtctl tags`.
+fn tags(dev: &mut dyn Nestvirt, as_json: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    let raw = dev
+        .tags()
+        .map_err(|e| errno_failure(Op::GetTags, dev.path(), e))?;
+    let tags = Tags::new(&raw);
+    emit(out, &if as_json { json(&tags) } else { tags.text() })
+}
+
 /// One sample: the info counters and, where the backend gives them, the
 /// rules.
 fn sample(dev: &mut dyn Nestvirt) -> Result<Sample, Failure> {
@@ -334,7 +344,7 @@ fn watch(
 mod tests {
     use super::*;
     use crate::report::tests::{info, rule};
-    use crate::uapi::{NestvirtRule, NESTVIRT_ABI_VERSION};
+    use crate::uapi::{NestvirtRule, NestvirtTags, NESTVIRT_ABI_VERSION};
     use std::path::Path;
 
     /// A fake `/dev/nestvirt`: an SVM or VMX backend with modes and rules;
@@ -419,6 +429,56 @@ mod tests {
             self.check(&format!("rule {index}"))?;
             self.rules.get(index as usize).copied().ok_or(Errno::NOENT)
         }
+        fn tags(&mut self) -> Result<NestvirtTags, Errno> {
+            self.check("tags")?;
+            Ok(NestvirtTags {
+                capacity: 8,
+                transitions: 2000,
+                flushes_avoided: 2000,
+                tag_flushes: 17,
+                evictions: 3,
+                asids: 21,
+                in_use: 8,
+                ..NestvirtTags::default()
+            })
+        }
+    }
+
+    #[test]
+    fn tags_prints_the_mapping_and_its_counters() {
+        let mut dev = Fake::svm();
+        let (r, out) = exec(&mut dev, &["tags"]);
+        assert_eq!(r, Ok(()));
+        assert!(
+            out.starts_with("ASID mapping: on, 8 host tags per vCPU\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\n    of them without KVM's flush          2000\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\n  evictions                                 3\n"),
+            "{out}"
+        );
+        assert_eq!(dev.calls, ["info", "tags"]);
+        let (r, out) = exec(&mut Fake::svm(), &["--json", "tags"]);
+        assert_eq!(r, Ok(()));
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(v["capacity"], 8);
+        assert_eq!(v["flushes_avoided"], 2000);
+        assert_eq!(v["asids"], 21);
+    }
+
+    #[test]
+    fn tags_off_and_on_vmx() {
+        let off = Tags::new(&NestvirtTags::default()).text();
+        assert!(off.starts_with("ASID mapping: off (tags=0)"), "{off}");
+        let mut dev = Fake::vmx();
+        dev.fail = Some(("tags", Errno::OPNOTSUPP));
+        let (r, _) = exec(&mut dev, &["tags"]);
+        let f = r.expect_err("EOPNOTSUPP is a failure");
+        assert_eq!(f.exit, Exit::NotSupported);
     }
 
     /// A ticker that does not wait.

@@ -174,6 +174,22 @@ pub struct NestvirtState {
     pub reserved: [u64; 4],
 }
 
+/// `struct nestvirt_tags`: `NESTVIRT_GET_TAGS`, the SVM ASID mapping's
+/// counters.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NestvirtTags {
+    pub capacity: u32,
+    pub reserved0: u32,
+    pub transitions: u64,
+    pub flushes_avoided: u64,
+    pub tag_flushes: u64,
+    pub evictions: u64,
+    pub asids: u64,
+    pub in_use: i64,
+    pub reserved: [u64; 4],
+}
+
 // The layouts of include/uapi/linux/nestvirt.h: no implicit padding.
 const _: () = {
     assert!(offset_of!(NestvirtInfo, abi_version) == 0);
@@ -208,6 +224,10 @@ const _: () = {
     assert!(offset_of!(NestvirtState, buf) == 8);
     assert!(offset_of!(NestvirtState, rule_id) == 24);
     assert!(size_of::<NestvirtState>() == 104);
+
+    assert!(offset_of!(NestvirtTags, transitions) == 8);
+    assert!(offset_of!(NestvirtTags, in_use) == 48);
+    assert!(size_of::<NestvirtTags>() == 88);
 };
 
 /// `NESTVIRT_GET_INFO`: `_IOR(NESTVIRT_IO, 0x00, struct nestvirt_info)`.
@@ -224,6 +244,8 @@ pub const NESTVIRT_GET_STATE: Opcode = opcode::read_write::<NestvirtState>(NESTV
 pub const NESTVIRT_SET_STATE: Opcode = opcode::read_write::<NestvirtState>(NESTVIRT_IO, 0x05);
 /// `NESTVIRT_GET_STATE_SIZE`: `_IO(NESTVIRT_IO, 0x06)`.
 pub const NESTVIRT_GET_STATE_SIZE: Opcode = opcode::none(NESTVIRT_IO, 0x06);
+/// `NESTVIRT_GET_TAGS`: `_IOR(NESTVIRT_IO, 0x07, struct nestvirt_tags)`.
+pub const NESTVIRT_GET_TAGS: Opcode = opcode::read::<NestvirtTags>(NESTVIRT_IO, 0x07);
 
 /// The size of a field, from a projection of a value of its structure.
 const fn field_size<S, F>(_: fn(&S) -> &F) -> usize {
@@ -297,6 +319,7 @@ pub fn abi_values() -> Vec<(String, u64)> {
     constant("NESTVIRT_SET_STATE", NESTVIRT_SET_STATE.into());
     constant("NESTVIRT_GET_STATE_SIZE", NESTVIRT_GET_STATE_SIZE.into());
     constant("NESTVIRT_STATE_RULE_NONE", NESTVIRT_STATE_RULE_NONE.into());
+    constant("NESTVIRT_GET_TAGS", NESTVIRT_GET_TAGS.into());
 
     macro_rules! layout {
         ($ty:ty, $c:literal, [$($field:ident),* $(,)?]) => {
@@ -347,6 +370,21 @@ pub fn abi_values() -> Vec<(String, u64)> {
         "nestvirt_state",
         [vcpu_fd, flags, buf, size, rule, rule_id, reserved]
     );
+    layout!(
+        NestvirtTags,
+        "nestvirt_tags",
+        [
+            capacity,
+            reserved0,
+            transitions,
+            flushes_avoided,
+            tag_flushes,
+            evictions,
+            asids,
+            in_use,
+            reserved,
+        ]
+    );
     v
 }
 
@@ -363,6 +401,7 @@ mod tests {
         assert_eq!(u64::from(NESTVIRT_SET_MODE), ioc(1, 1, 32));
         assert_eq!(u64::from(NESTVIRT_GET_MODE), ioc(3, 2, 32));
         assert_eq!(u64::from(NESTVIRT_GET_RULE), ioc(3, 3, 96));
+        assert_eq!(u64::from(NESTVIRT_GET_TAGS), ioc(2, 7, 88));
     }
 
     #[test]
@@ -371,8 +410,8 @@ mod tests {
         let names: std::collections::BTreeSet<&str> =
             values.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names.len(), values.len(), "duplicate names");
-        // 31 constants; 4 structs; 17 + 3 + 5 + 7 fields, two facts each.
-        assert_eq!(values.len(), 31 + 4 + 2 * (17 + 3 + 5 + 7));
+        // 32 constants; 5 structs; 17 + 3 + 5 + 7 + 9 fields, two facts each.
+        assert_eq!(values.len(), 32 + 5 + 2 * (17 + 3 + 5 + 7 + 9));
         assert!(values.contains(&("offsetof nestvirt_info.kernel_release".into(), 48)));
         assert!(values.contains(&("sizeof nestvirt_rule.id".into(), 48)));
     }

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-amd glue: nestvirt's ASID mapping (Documentation/nestvirt/tags.rst).
+ * Included at the end of nestvirt_glue_svm.c.
+ *
+ * Stock KVM runs L1 and L2 on one ASID and flushes it on every nested
+ * entry and exit. When nestvirt maps a vCPU's tags, L1 runs on a host ASID
+ * of its own and each ASID L1 gives its L2s (vmcb12's) on another, from
+ * KVM's own per-CPU allocator; nestvirt's map (its engine's tags module)
+ * decides which host tag serves which L1 ASID and which to flush, as L1's
+ * TLB_CONTROL asks. The transitions then flush nothing, while:
+ *  - every flush KVM makes for its own reasons (a remote flush after an
+ *    NPT change, a guest flush, a new MMU root) flushes every host ASID of
+ *    the vCPU, L1's and each L2's (__nestvirt_svm_tags_flush());
+ *  - the nested NPT MMU is still synced on every transition (the patch);
+ *  - a flush is a fresh ASID: an ASID KVM's allocator hands out holds no
+ *    translation (a new generation flushes all of them), so the glue never
+ *    depends on vmcb02's TLB_CONTROL, which KVM rewrites on each VMRUN.
+ *
+ * Only with NPT: without it, KVM's shadow paging of L2 relies on the
+ * transition flushes in ways the mapping does not model.
+ *
+ * All of it runs on the vCPU's thread (nested transitions, pre_svm_run(),
+ * KVM's TLB flush requests), so the per-vCPU state needs no lock.
+ */
+
+/* The mapping's counters; in_use is a gauge over every vCPU. */
+static DEFINE_PER_CPU(struct nestvirt_tag_stats, nestvirt_tag_counters);
+static atomic64_t nestvirt_tags_in_use = ATOMIC64_INIT(0);
+
+static void nestvirt_tag_stats(struct nestvirt_tag_stats *out)
+{
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	for_each_possible_cpu(cpu) {
+		const struct nestvirt_tag_stats *c =
+			per_cpu_ptr(&nestvirt_tag_counters, cpu);
+
+		out->transitions += READ_ONCE(c->transitions);
+		out->flushes_avoided += READ_ONCE(c->flushes_avoided);
+		out->tag_flushes += READ_ONCE(c->tag_flushes);
+		out->evictions += READ_ONCE(c->evictions);
+		out->asids += READ_ONCE(c->asids);
+	}
+	out->in_use = atomic64_read(&nestvirt_tags_in_use);
+}
+
+/* The vCPU's share of the in_use gauge becomes @in_use. */
+static void nestvirt_svm_tags_account(struct nestvirt_svm_tags *t, u32 in_use)
+{
+	atomic64_add((s64)in_use - t->in_use, &nestvirt_tags_in_use);
+	t->in_use = in_use;
+}
+
+/* The vCPU's mapping, when nestvirt maps its tags under the current policy. */
+static struct nestvirt_svm_tags *nestvirt_svm_tags_mapped(struct vcpu_svm *svm)
+{
+	struct nestvirt_svm_state *st = svm->nested.nestvirt;
+
+	if (!st || !st->tags.gen ||
+	    st->tags.gen != atomic64_read_acquire(&nestvirt_policy_gen))
+		return NULL;
+	return &st->tags;
+}
+
+/*
+ * Starts the mapping afresh under policy @gen: no L1 ASID mapped, every
+ * host ASID to be taken anew. KVM's own ASIDs of vmcb01 and vmcb02 are
+ * forgotten as well (generation 0), so that whenever KVM takes over again
+ * (detach, a mode change) it starts on fresh ASIDs, which hold nothing
+ * the mapping left behind.
+ */
+static void nestvirt_svm_tags_start(struct vcpu_svm *svm,
+				    struct nestvirt_svm_tags *t, u64 gen)
+{
+	nestvirt_svm_tags_account(t, 0);
+	memset(t, 0, sizeof(*t));
+	t->gen = gen;
+	svm->vmcb01.asid_generation = 0;
+	svm->nested.vmcb02.asid_generation = 0;
+}
+
+/* The vCPU's mapping ends: nestvirt_svm_free(). */
+static void nestvirt_svm_tags_free(struct nestvirt_svm_tags *t)
+{
+	nestvirt_svm_tags_account(t, 0);
+}
+
+/*
+ * An entry into guest mode: nestvirt's map says which host tag L2 runs on
+ * and which to flush first. Returns false (KVM flushes as ever) when
+ * nestvirt maps nothing: detached, the mapping off (tags=0), no NPT, no
+ * per-vCPU state, or an answer out of range (fail closed).
+ */
+static bool nestvirt_svm_tags_entry(struct vcpu_svm *svm)
+{
+	struct nestvirt_svm_state *st = nestvirt_svm_state(svm);
+	struct nestvirt_tags_call call = {};
+	const struct nestvirt_hook_ops *ops;
+	struct nestvirt_svm_tags *t;
+	u64 gen;
+	u32 s;
+
+	if (!st)
+		return false;
+	t = &st->tags;
+	guard(preempt)();
+	ops = rcu_dereference_sched(nestvirt_ops);
+	gen = atomic64_read_acquire(&nestvirt_policy_gen);
+	if (!ops || !ops->tags_entry)
+		goto unmapped;
+	if (t->gen != gen)
+		nestvirt_svm_tags_start(svm, t, gen);
+	call.map = t->map;
+	call.l1_tag = svm->nested.ctl.asid;
+	call.tlb_control = svm->nested.ctl.tlb_ctl;
+	ops->tags_entry(&call);
+	if (call.slot >= NESTVIRT_TAGS_MAX)
+		goto unmapped;
+	for (s = 0; s < NESTVIRT_TAGS_MAX; s++) {
+		if (call.flush & BIT(s)) {
+			t->host[s].generation = 0;
+			this_cpu_inc(nestvirt_tag_counters.tag_flushes);
+		}
+	}
+	t->cur = call.slot;
+	nestvirt_svm_tags_account(t, call.in_use);
+	if (call.evicted)
+		this_cpu_inc(nestvirt_tag_counters.evictions);
+	return true;
+
+unmapped:
+	/* KVM's flushes and ASIDs from now on, fresh ones (see start()). */
+	if (t->gen)
+		nestvirt_svm_tags_start(svm, t, 0);
+	return false;
+}
+
+bool __nestvirt_svm_tags_transition(struct kvm_vcpu *vcpu, bool entry)
+{
+	struct vcpu_svm *svm = to_svm(vcpu);
+
+	if (!npt_enabled)
+		return false;
+	if (entry ? !nestvirt_svm_tags_entry(svm) : !nestvirt_svm_tags_mapped(svm))
+		return false;
+	this_cpu_inc(nestvirt_tag_counters.transitions);
+	this_cpu_inc(nestvirt_tag_counters.flushes_avoided);
+	return true;
+}
+
+bool __nestvirt_svm_tags_asid(struct vcpu_svm *svm, struct svm_cpu_data *sd)
+{
+	struct nestvirt_svm_tags *t = nestvirt_svm_tags_mapped(svm);
+	struct nestvirt_host_asid *h;
+	int cpu = svm->vcpu.cpu;
+
+	if (!t)
+		return false;
+	h = is_guest_mode(&svm->vcpu) ? &t->host[t->cur] : &t->l1;
+	/*
+	 * Generations count per CPU: an ASID of another CPU's generation is
+	 * not ours here, even when the numbers agree.
+	 */
+	if (h->generation != sd->asid_generation || h->cpu != cpu) {
+		h->asid = svm_alloc_asid(sd, &h->generation);
+		h->cpu = cpu;
+		this_cpu_inc(nestvirt_tag_counters.asids);
+	}
+	svm->asid = h->asid;
+	return true;
+}
+
+void __nestvirt_svm_tags_flush(struct kvm_vcpu *vcpu)
+{
+	struct nestvirt_svm_tags *t = nestvirt_svm_tags_mapped(to_svm(vcpu));
+	int s;
+
+	if (!t)
+		return;
+	t->l1.generation = 0;
+	for (s = 0; s < NESTVIRT_TAGS_MAX; s++)
+		t->host[s].generation = 0;
+	this_cpu_inc(nestvirt_tag_counters.tag_flushes);
+}
