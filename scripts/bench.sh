@@ -56,5 +56,10 @@ log=$out/logs/bench.svm_nestvirt_bench.log
 [ -s "$log" ] || { echo "no benchmark output (exit $rc); see $out/console.log"; exit 1; }
 grep -E '^# (steady|churn) (median|minimum|ratio|per VMRUN|replayed)' "$log" | sed 's/^# //'
 sed -n 's/^# state: /state: /p' "$out/logs/bench.nestvirt_svm_state_latency.log" 2>/dev/null
+# The ASID mapping: per K, the switch's cost without and with it, one run.
+k='s/^tags: K=\([0-9]*\) .*ns_per_switch=\([0-9]*\).*/\1 \2/p'
+paste -d' ' <(sed -n "$k" "$out/logs/bench.tags_off.log" 2>/dev/null) \
+	<(sed -n "$k" "$out/logs/bench.tags_on.log" 2>/dev/null) |
+	awk -v clock=$clock 'NF == 4 { printf "tags: K=%-2d L1->L2->L1 switch (%s clock): KVM flushing %.1f us, nestvirt tags=8 %.1f us, ratio %.3f\n", $1, clock, $2 / 1000, $4 / 1000, $4 / $2 }'
 grep -q '^not ok' "$out/results.tap" && exit 1
 exit 0

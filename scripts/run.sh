@@ -7,7 +7,8 @@
 #
 #   AMD host (QEMU TCG, SVM): the hooked kvm-amd and nestvirt, an L1
 #   hypervisor with an L2 guest (nestvirt_demo), a save/restore of its
-#   nested state through /dev/nestvirt with L2 running, nestvirtctl.
+#   nested state through /dev/nestvirt with L2 running, an L1 switching
+#   between L2s with and without nestvirt's ASID mapping, nestvirtctl.
 #   Intel host (Bochs 2.7, VMX): the hooked kvm-intel with nestvirt in
 #   enforce mode, the kernel's nested VMX selftests, nestvirt's live VMX
 #   rule test (each rule in enforce, audit and off), nestvirtctl.
@@ -37,6 +38,16 @@ results_ok() {
 	! grep -q '^not ok' "$out/results.tap"
 }
 
+# tags_table OFF_LOG ON_LOG: one line per K from nestvirt_svm_tags_test's
+# "tags:" lines, without the mapping (tags=0) and with it (tags=8).
+tags_table() {
+	local k='s/^tags: K=\([0-9]*\) .*per_1000_switches=\([0-9]*\) ns_per_switch=\([0-9]*\).*tag_flushes=\([0-9]*\) evictions=\([0-9]*\).*/\1 \2 \3 \4 \5/p'
+	paste -d' ' <(sed -n "$k" "$1") <(sed -n "$k" "$2") | awk '
+		NF == 10 { printf "tags: K=%-2d KVM flushes: stock %d, with nestvirt %d; host tags nestvirt flushed %d (evictions %d); wall clock %.0f vs %.0f us per switch\n",
+			$1, $2, $7, $9, $10, $3 / 1000, $8 / 1000; n++ }
+		END { exit n == 0 }'
+}
+
 run_amd() {
 	local out=$NESTVIRT_ROOT/build/results/demo rc=0
 	echo "=== AMD: booting the emulated KVM host (QEMU TCG, -cpu max: AMD with SVM and NPT)..."
@@ -45,6 +56,10 @@ run_amd() {
 		grep -v '^#' || true
 	echo "--- migration: NESTVIRT_GET_STATE/SET_STATE with L2 running (restores into fresh VMs, 1000 round trips):"
 	sed -n 's/^# state: /state: /p' "$out/logs/demo.nestvirt_svm_state_test.log" 2>/dev/null || true
+	echo "--- ASID mapping: an L1 switching between K L2s (an ASID each), KVM's TLB flushes per 1000 switches:"
+	tags_table "$out/logs/demo.tags_off.log" "$out/logs/demo.tags_on.log" || true
+	echo "--- nestvirtctl tags (after the mapped run):"
+	cat "$out/logs/demo.nestvirtctl_tags.log" 2>/dev/null || true
 	echo "--- nestvirtctl status (in the emulated host, after the demo):"
 	cat "$out/logs/demo.nestvirtctl_status.log" 2>/dev/null || true
 	echo "--- nestvirtctl rules --failed:"

@@ -541,6 +541,15 @@ for suite in $NV_SUITES; do
 		NV_STATE_LATENCY_ONLY=1 run_test bench nestvirt_svm_state_latency pass "" \
 			"$NV_TESTS/nestvirt_svm_state_test"
 		check bench detached_vs_stock detached_vs_stock
+		# The ASID mapping's round trip: the same switches with KVM's
+		# flushes (tags=0) and mapped (tags=8).
+		rmmod nestvirt 2>/dev/null
+		check bench nestvirt_attaches_tags_0 load_nestvirt_tags 0
+		run_test bench tags_off pass "" "$NV_TESTS/nestvirt_svm_tags_test"
+		rmmod nestvirt
+		check bench nestvirt_attaches_tags_8 load_nestvirt_tags 8
+		run_test bench tags_on pass "" "$NV_TESTS/nestvirt_svm_tags_test"
+		rmmod nestvirt
 		;;
 	nestvirtctl)
 		# Needs the hooked kvm_amd: loads it when no suite did.
@@ -589,6 +598,15 @@ for suite in $NV_SUITES; do
 		run_test demo nestvirt_svm_state_test pass "" "$NV_TESTS/nestvirt_svm_state_test"
 		check demo nestvirtctl_status ctl status
 		check demo nestvirtctl_rules_failed ctl rules --failed
+		# The ASID mapping: the same L2 switches with KVM's flushes
+		# (tags=0, the default) and mapped (tags=8).
+		rmmod nestvirt
+		check demo nestvirt_attaches_tags_0 load_nestvirt_tags 0
+		run_test demo tags_off pass "" "$NV_TESTS/nestvirt_svm_tags_test"
+		rmmod nestvirt
+		check demo nestvirt_attaches_tags_8 load_nestvirt_tags 8
+		run_test demo tags_on pass "" "$NV_TESTS/nestvirt_svm_tags_test"
+		check demo nestvirtctl_tags ctl tags
 		;;
 	esac
 done

@@ -15,8 +15,8 @@
 //! holds a translation that the architecture would not let the L1 tag
 //! mapped to it hold.
 //!
-//! Not done yet (status.rst): the kernel side (choosing the host tag for
-//! L2, replacing KVM's transition flushes), the live tests.
+//! The kernel runs [`svm::entry`] on SVM (Documentation/nestvirt/tags.rst);
+//! VMX has no kernel side yet.
 
 mod map;
 pub mod svm;
