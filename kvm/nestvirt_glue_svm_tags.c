@@ -91,11 +91,16 @@ static void nestvirt_svm_tags_free(struct nestvirt_svm_tags *t)
  * An entry into guest mode: nestvirt's map says which host tag L2 runs on
  * and which to flush first. Returns false (KVM flushes as ever) when
  * nestvirt maps nothing: detached, the mapping off (tags=0), no NPT, no
- * per-vCPU state, or an answer out of range (fail closed).
+ * per-vCPU state, or an answer out of range: KVM's flushes, which are
+ * always correct.
  */
 static bool nestvirt_svm_tags_entry(struct vcpu_svm *svm)
 {
-	struct nestvirt_svm_state *st = nestvirt_svm_state(svm);
+	/*
+	 * Allocated by the entry's check, which runs first; not allocated
+	 * here, so that a failed allocation stays the check's to report.
+	 */
+	struct nestvirt_svm_state *st = svm->nested.nestvirt;
 	struct nestvirt_tags_call call = {};
 	const struct nestvirt_hook_ops *ops;
 	struct nestvirt_svm_tags *t;
