@@ -367,9 +367,10 @@ static_assert(offsetof(struct nestvirt_target, tag_stats) == 56);
 static_assert(sizeof(struct nestvirt_target) == 64);
 static_assert(offsetof(struct nestvirt_hook_ops, tags_entry) == 24);
 static_assert(sizeof(struct nestvirt_hook_ops) == 32);
-static_assert(offsetof(struct nestvirt_tags_call, l1_tag) == 8);
-static_assert(offsetof(struct nestvirt_tags_call, evicted) == 28);
-static_assert(sizeof(struct nestvirt_tags_call) == 32);
+static_assert(offsetof(struct nestvirt_tags_call, l1_tag) == 12);
+static_assert(offsetof(struct nestvirt_tags_call, slot) == 24);
+static_assert(offsetof(struct nestvirt_tags_call, evicted) == 36);
+static_assert(sizeof(struct nestvirt_tags_call) == 40);
 static_assert(sizeof(struct nestvirt_tag_stats) == 48);
 static_assert(offsetof(struct nestvirt_state_call, l1) == 24);
 static_assert(offsetof(struct nestvirt_state_call, env) == 48);
@@ -381,13 +382,12 @@ static_assert(offsetof(struct nestvirt_state_call, ctx) == 248);
 static_assert(offsetof(struct nestvirt_state_call, vcpu_id) == 256);
 static_assert(sizeof(struct nestvirt_state_call) == 264);
 
+/* The VPID/ASID mapping's counters: nestvirt_glue_tags.c. */
+static void nestvirt_tag_stats(struct nestvirt_tag_stats *out);
+
 #if NESTVIRT_BACKEND == NESTVIRT_BACKEND_SVM
 #define NESTVIRT_TARGET nestvirt_svm_target
-/* The ASID mapping's counters: nestvirt_glue_svm_tags.c. */
-static void nestvirt_tag_stats(struct nestvirt_tag_stats *out);
-#define NESTVIRT_TAG_STATS nestvirt_tag_stats
 #else
-#define NESTVIRT_TAG_STATS NULL
 #define NESTVIRT_TARGET nestvirt_vmx_target
 #endif
 
@@ -400,7 +400,7 @@ const struct nestvirt_target NESTVIRT_TARGET = {
 	.policy_changed = nestvirt_policy_changed,
 	.replayed = nestvirt_replayed,
 	.nested_state = nestvirt_nested_state,
-	.tag_stats = NESTVIRT_TAG_STATS,
+	.tag_stats = nestvirt_tag_stats,
 };
 /*
  * GPL: nestvirt.ko takes it with symbol_get(), which only finds GPL exports.

@@ -236,4 +236,38 @@ nestvirt_vmx_msr_entry(struct kvm_vcpu *vcpu, u32 list, u64 gpa, u32 i,
 					faulted);
 }
 
+void __nestvirt_vmx_tags_entry(struct vcpu_vmx *vmx, struct vmcs12 *vmcs12);
+
+/*
+ * kvm-intel: a VM entry, vmcs02 loaded on this CPU and being prepared from
+ * @vmcs12. With nestvirt's VPID mapping, vpid02 becomes the VPID of the
+ * host tag vmcs12's VPID is mapped to (flushed first when it must be) and
+ * vmcs02's VPID is written; KVM's last_vpid becomes vmcs12's VPID, so KVM
+ * flushes nothing for a VPID that changed.
+ */
+static __always_inline void nestvirt_vmx_tags_entry(struct vcpu_vmx *vmx,
+						    struct vmcs12 *vmcs12)
+{
+	if (nestvirt_attached())
+		__nestvirt_vmx_tags_entry(vmx, vmcs12);
+}
+
+bool __nestvirt_vmx_tags_invvpid(struct vcpu_vmx *vmx, u32 type, u16 vpid,
+				 int cpu);
+
+/*
+ * kvm-intel: L1's INVVPID of @type and @vpid, checked, on @cpu with
+ * preemption off. Returns true when nestvirt maps the vCPU's VPIDs and has
+ * flushed (or, vmcs02 last loaded elsewhere, will flush at the next VM
+ * entry) the host tags INVVPID names; KVM then flushes nothing itself.
+ */
+static __always_inline bool nestvirt_vmx_tags_invvpid(struct vcpu_vmx *vmx,
+						      u32 type, u16 vpid,
+						      int cpu)
+{
+	if (!nestvirt_attached())
+		return false;
+	return __nestvirt_vmx_tags_invvpid(vmx, type, vpid, cpu);
+}
+
 #endif /* _NESTVIRT_GLUE_H */

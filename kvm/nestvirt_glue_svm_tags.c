@@ -24,34 +24,7 @@
  * KVM's TLB flush requests), so the per-vCPU state needs no lock.
  */
 
-/* The mapping's counters; in_use is a gauge over every vCPU. */
-static DEFINE_PER_CPU(struct nestvirt_tag_stats, nestvirt_tag_counters);
-static atomic64_t nestvirt_tags_in_use = ATOMIC64_INIT(0);
-
-static void nestvirt_tag_stats(struct nestvirt_tag_stats *out)
-{
-	int cpu;
-
-	memset(out, 0, sizeof(*out));
-	for_each_possible_cpu(cpu) {
-		const struct nestvirt_tag_stats *c =
-			per_cpu_ptr(&nestvirt_tag_counters, cpu);
-
-		out->transitions += READ_ONCE(c->transitions);
-		out->flushes_avoided += READ_ONCE(c->flushes_avoided);
-		out->tag_flushes += READ_ONCE(c->tag_flushes);
-		out->evictions += READ_ONCE(c->evictions);
-		out->asids += READ_ONCE(c->asids);
-	}
-	out->in_use = atomic64_read(&nestvirt_tags_in_use);
-}
-
-/* The vCPU's share of the in_use gauge becomes @in_use. */
-static void nestvirt_svm_tags_account(struct nestvirt_svm_tags *t, u32 in_use)
-{
-	atomic64_add((s64)in_use - t->in_use, &nestvirt_tags_in_use);
-	t->in_use = in_use;
-}
+#include "nestvirt_glue_tags.c"
 
 /* The vCPU's mapping, when nestvirt maps its tags under the current policy. */
 static struct nestvirt_svm_tags *nestvirt_svm_tags_mapped(struct vcpu_svm *svm)
@@ -74,8 +47,10 @@ static struct nestvirt_svm_tags *nestvirt_svm_tags_mapped(struct vcpu_svm *svm)
 static void nestvirt_svm_tags_start(struct vcpu_svm *svm,
 				    struct nestvirt_svm_tags *t, u64 gen)
 {
-	nestvirt_svm_tags_account(t, 0);
-	memset(t, 0, sizeof(*t));
+	nestvirt_tags_account(&t->in_use, 0);
+	memset(&t->l1, 0, sizeof(t->l1));
+	memset(t->host, 0, sizeof(t->host));
+	t->cur = 0;
 	t->gen = gen;
 	svm->vmcb01.asid_generation = 0;
 	svm->nested.vmcb02.asid_generation = 0;
@@ -84,7 +59,7 @@ static void nestvirt_svm_tags_start(struct vcpu_svm *svm,
 /* The vCPU's mapping ends: nestvirt_svm_free(). */
 static void nestvirt_svm_tags_free(struct nestvirt_svm_tags *t)
 {
-	nestvirt_svm_tags_account(t, 0);
+	nestvirt_tags_account(&t->in_use, 0);
 }
 
 /*
@@ -101,28 +76,24 @@ static bool nestvirt_svm_tags_entry(struct vcpu_svm *svm)
 	 * here, so that a failed allocation stays the check's to report.
 	 */
 	struct nestvirt_svm_state *st = svm->nested.nestvirt;
-	struct nestvirt_tags_call call = {};
-	const struct nestvirt_hook_ops *ops;
+	struct nestvirt_tags_call call = {
+		.op = NESTVIRT_TAGS_SVM_ENTRY,
+		.l1_tag = svm->nested.ctl.asid,
+		.arg = svm->nested.ctl.tlb_ctl,
+	};
 	struct nestvirt_svm_tags *t;
 	u64 gen;
 	u32 s;
 
-	if (!st)
-		return false;
+	if (!st || !nestvirt_tags_maybe_on())
+		goto unmapped;
 	t = &st->tags;
-	guard(preempt)();
-	ops = rcu_dereference_sched(nestvirt_ops);
-	gen = atomic64_read_acquire(&nestvirt_policy_gen);
-	if (!ops || !ops->tags_entry)
+	call.map = t->map;
+	gen = nestvirt_tags_call(&call, t->gen);
+	if (!gen || call.slot >= NESTVIRT_TAGS_MAX)
 		goto unmapped;
 	if (t->gen != gen)
 		nestvirt_svm_tags_start(svm, t, gen);
-	call.map = t->map;
-	call.l1_tag = svm->nested.ctl.asid;
-	call.tlb_control = svm->nested.ctl.tlb_ctl;
-	ops->tags_entry(&call);
-	if (call.slot >= NESTVIRT_TAGS_MAX)
-		goto unmapped;
 	for (s = 0; s < NESTVIRT_TAGS_MAX; s++) {
 		if (call.flush & BIT(s)) {
 			t->host[s].generation = 0;
@@ -130,15 +101,13 @@ static bool nestvirt_svm_tags_entry(struct vcpu_svm *svm)
 		}
 	}
 	t->cur = call.slot;
-	nestvirt_svm_tags_account(t, call.in_use);
-	if (call.evicted)
-		this_cpu_inc(nestvirt_tag_counters.evictions);
+	nestvirt_tags_account(&t->in_use, call.in_use);
 	return true;
 
 unmapped:
 	/* KVM's flushes and ASIDs from now on, fresh ones (see start()). */
-	if (t->gen)
-		nestvirt_svm_tags_start(svm, t, 0);
+	if (st && st->tags.gen)
+		nestvirt_svm_tags_start(svm, &st->tags, 0);
 	return false;
 }
 

@@ -22,6 +22,7 @@
 #include "smm.h"
 #include "vmx/nested.h"
 #include "vmx/vmx.h"
+#include "nestvirt_glue_vmx_tags.h"
 
 /* The union is per-backend; VMX's env is set by the caller, see below. */
 static __always_inline void nestvirt_fill_l1(struct kvm_vcpu *vcpu,
@@ -59,6 +60,8 @@ struct nestvirt_vmx_state {
 	struct nestvirt_vmx_env model;
 	bool model_kept;
 	u64 memo[NESTVIRT_VMX_MEMO_BYTES / sizeof(u64)];
+	/* nestvirt's VPID mapping (nestvirt_glue_vmx_tags.c). */
+	struct nestvirt_vmx_tags tags;
 };
 
 static_assert(NESTVIRT_VMX_MEMO_BYTES % sizeof(u64) == 0);
@@ -162,8 +165,13 @@ static struct nestvirt_vmx_state *nestvirt_vmx_state(struct vcpu_vmx *vmx)
 	return vmx->nested.nestvirt;
 }
 
+static void nestvirt_vmx_tags_free(struct vcpu_vmx *vmx,
+				   struct nestvirt_vmx_tags *t);
+
 void nestvirt_vmx_free(struct vcpu_vmx *vmx)
 {
+	if (vmx->nested.nestvirt)
+		nestvirt_vmx_tags_free(vmx, &vmx->nested.nestvirt->tags);
 	kfree(vmx->nested.nestvirt);
 	vmx->nested.nestvirt = NULL;
 }
@@ -305,3 +313,5 @@ static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
 	env->in_smm = is_smm(vcpu);
 	call->l1.vmx.env = env;
 }
+
+#include "nestvirt_glue_vmx_tags.c"

@@ -239,12 +239,12 @@ fn get_info(calls: TargetCalls, user: UserSlice) -> Result<isize> {
     Ok(0)
 }
 
-/// `NESTVIRT_GET_TAGS`: the SVM ASID mapping's counters; `EOPNOTSUPP` on
-/// a backend without the mapping (VMX).
+/// `NESTVIRT_GET_TAGS`: the VPID/ASID mapping's counters; `EOPNOTSUPP` on
+/// a vendor module without them (none of hook ABI 8).
 fn get_tags(calls: TargetCalls, user: UserSlice) -> Result<isize> {
     let stats = calls.tag_stats().ok_or(EOPNOTSUPP)?;
     let tags = NestvirtTags {
-        capacity: u32::try_from(crate::svm_tags::capacity()).unwrap_or(0),
+        capacity: u32::try_from(crate::tags::capacity()).unwrap_or(0),
         transitions: stats.transitions,
         flushes_avoided: stats.flushes_avoided,
         tag_flushes: stats.tag_flushes,

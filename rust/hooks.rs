@@ -24,7 +24,7 @@ use crate::{
         STATS, //
     },
     svm_entry,
-    svm_tags,
+    tags,
     vmx_entry,
     vmx_msr_list,
     ATTACHED, //
@@ -35,18 +35,18 @@ pub(crate) static HOOK_OPS: NestvirtHookOps = NestvirtHookOps {
     nested_entry: Some(nested_entry),
     msr_entry: Some(msr_entry),
     checking: Some(checking),
-    tags_entry: Some(svm_tags::tags_entry),
+    tags_entry: Some(tags::tags_entry),
 };
 
 /// `nestvirt_hook_ops.checking`: whether some class of the attached
-/// backend's catalogue is not off, or (SVM) the ASID mapping is on. Before
+/// backend's catalogue is not off, or the VPID/ASID mapping is on. Before
 /// nestvirt knows its backend (the glue asks during attach) it says yes;
 /// init asks the glue again once it does
 /// ([`crate::attach::TargetCalls::policy_changed`]).
 extern "C" fn checking() -> bool {
     match ATTACHED.as_ref().map(|a| a.backend) {
-        Some(Backend::Svm) => svm_entry::SVM_POLICY.modes().any_on() || svm_tags::capacity() > 0,
-        Some(Backend::Vmx) => vmx_entry::VMX_POLICY.modes().any_on(),
+        Some(Backend::Svm) => svm_entry::SVM_POLICY.modes().any_on() || tags::capacity() > 0,
+        Some(Backend::Vmx) => vmx_entry::VMX_POLICY.modes().any_on() || tags::capacity() > 0,
         None => true,
     }
 }

@@ -243,24 +243,35 @@ pub(crate) const NESTVIRT_TAG_MAP_BYTES: usize = 280;
 /// `NESTVIRT_TAGS_OFF`: nestvirt maps no tag; KVM flushes as ever.
 pub(crate) const NESTVIRT_TAGS_OFF: u32 = u32::MAX;
 
-/// `struct nestvirt_tags_call`: an entry into guest mode of a vCPU whose
-/// ASIDs nestvirt may map.
+/// `NESTVIRT_TAGS_SVM_ENTRY`: an SVM entry into guest mode.
+pub(crate) const NESTVIRT_TAGS_SVM_ENTRY: u32 = 0;
+/// `NESTVIRT_TAGS_VMX_ENTRY`: a VMX VM entry with a VPID.
+pub(crate) const NESTVIRT_TAGS_VMX_ENTRY: u32 = 1;
+/// `NESTVIRT_TAGS_VMX_INVVPID`: an INVVPID L1 executed.
+pub(crate) const NESTVIRT_TAGS_VMX_INVVPID: u32 = 2;
+
+/// `struct nestvirt_tags_call`: a guest operation on the tags of a vCPU
+/// whose tags nestvirt may map.
 #[repr(C)]
 pub(crate) struct NestvirtTagsCall {
-    /// The vCPU's map: `NESTVIRT_TAG_MAP_BYTES`, 8-byte aligned, zeroed
-    /// by the glue when it (re)starts the map, written by nestvirt alone.
+    /// The vCPU's map: `NESTVIRT_TAG_MAP_BYTES`, 8-byte aligned, written
+    /// by nestvirt alone.
     pub(crate) map: *mut c_void,
-    /// vmcb12's ASID.
+    /// `NESTVIRT_TAGS_*`.
+    pub(crate) op: u32,
+    /// vmcb12's ASID, vmcs12's VPID, or INVVPID's VPID.
     pub(crate) l1_tag: u32,
-    /// vmcb12's TLB_CONTROL.
-    pub(crate) tlb_control: u32,
+    /// vmcb12's TLB_CONTROL, or INVVPID's type.
+    pub(crate) arg: u32,
+    /// 1: the map starts empty, whatever its bytes.
+    pub(crate) fresh: u32,
     /// Out: the host tag L2 runs on, or `NESTVIRT_TAGS_OFF`.
     pub(crate) slot: u32,
     /// Out: bit `s`: flush host tag `s` before L2 runs.
     pub(crate) flush: u32,
-    /// Out: host tags mapped after the entry.
+    /// Out: host tags mapped afterwards.
     pub(crate) in_use: u32,
-    /// Out: 1 when an L1 ASID was evicted.
+    /// Out: 1 when an L1 tag was evicted.
     pub(crate) evicted: u32,
 }
 
@@ -288,7 +299,7 @@ pub(crate) struct NestvirtHookOps {
     pub(crate) msr_entry: Option<MsrEntryFn>,
     /// Whether some class is not off; the glue calls no hook otherwise.
     pub(crate) checking: Option<unsafe extern "C" fn() -> bool>,
-    /// SVM: an entry into guest mode, for the ASID mapping.
+    /// A guest operation on tags, for the VPID/ASID mapping.
     pub(crate) tags_entry: Option<TagsEntryFn>,
 }
 
@@ -311,7 +322,7 @@ pub(crate) struct NestvirtTarget {
     pub(crate) replayed: Option<unsafe extern "C" fn(out: *mut NestvirtReplays)>,
     /// Makes one state call; 0 or a negative errno.
     pub(crate) nested_state: Option<unsafe extern "C" fn(call: *mut NestvirtStateCall) -> c_int>,
-    /// SVM: fills its argument with the ASID mapping's counters.
+    /// Fills its argument with the VPID/ASID mapping's counters.
     pub(crate) tag_stats: Option<unsafe extern "C" fn(out: *mut NestvirtTagStats)>,
 }
 
@@ -413,9 +424,10 @@ const _: () = {
     assert!(size_of::<NestvirtReplays>() == 16);
     assert!(offset_of!(NestvirtHookOps, tags_entry) == 24);
     assert!(size_of::<NestvirtHookOps>() == 32);
-    assert!(offset_of!(NestvirtTagsCall, l1_tag) == 8);
-    assert!(offset_of!(NestvirtTagsCall, evicted) == 28);
-    assert!(size_of::<NestvirtTagsCall>() == 32);
+    assert!(offset_of!(NestvirtTagsCall, l1_tag) == 12);
+    assert!(offset_of!(NestvirtTagsCall, slot) == 24);
+    assert!(offset_of!(NestvirtTagsCall, evicted) == 36);
+    assert!(size_of::<NestvirtTagsCall>() == 40);
     assert!(size_of::<NestvirtTagStats>() == 48);
     assert!(offset_of!(NestvirtMsrEntry, list) == 16);
     assert!(offset_of!(NestvirtMsrEntry, in_smm) == 36);

@@ -40,7 +40,7 @@ mod policy;
 mod state;
 mod stats;
 mod svm_entry;
-mod svm_tags;
+mod tags;
 mod trace;
 mod uapi;
 mod vmx_entry;

@@ -56,7 +56,7 @@ log=$out/logs/bench.svm_nestvirt_bench.log
 [ -s "$log" ] || { echo "no benchmark output (exit $rc); see $out/console.log"; exit 1; }
 grep -E '^# (steady|churn) (median|minimum|ratio|per VMRUN|replayed)' "$log" | sed 's/^# //'
 sed -n 's/^# state: /state: /p' "$out/logs/bench.nestvirt_svm_state_latency.log" 2>/dev/null
-# The ASID mapping: per K, the switch's cost without and with it, one run.
+# The VPID/ASID mapping: per K, the switch's cost without and with it, one run.
 k='s/^tags: K=\([0-9]*\) .*ns_per_switch=\([0-9]*\).*/\1 \2/p'
 paste -d' ' <(sed -n "$k" "$out/logs/bench.tags_off.log" 2>/dev/null) \
 	<(sed -n "$k" "$out/logs/bench.tags_on.log" 2>/dev/null) |

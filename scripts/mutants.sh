@@ -5,7 +5,8 @@
 # (installed into the cache on first use). Prints cargo-mutants' summary
 # and the score: caught / (caught + missed), timeouts counted as caught.
 # With --state, the migration-state decoder and checks instead
-# (src/state, src/bytes.rs, vmx/l1_env.rs; a few minutes).
+# (src/state, src/bytes.rs, vmx/l1_env.rs; a few minutes); with --tags,
+# the VPID/ASID mapping (src/tags; a few minutes).
 #
 # cargo-mutants walks the module tree from lib.rs and cannot follow the
 # #[path] that lets nestvirt.ko include the same engine sources, so it runs
@@ -14,13 +15,15 @@
 # are left out of that copy: they test no check logic. About 25 minutes on
 # two cores.
 #
-#   scripts/mutants.sh [--state] [OUT-DIR]      (default build/mutants)
+#   scripts/mutants.sh [--state | --tags] [OUT-DIR]   (default build/mutants)
 set -euo pipefail
 set_=checks
-if [ "${1:-}" = --state ]; then
-	set_=state
+case ${1:-} in
+--state | --tags)
+	set_=${1#--}
 	shift
-fi
+	;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib/common.sh"
 out=$(realpath -m "${1:-$NESTVIRT_ROOT/build/mutants}")
@@ -47,6 +50,8 @@ cp "$engine/src/engine.rs" "$work/src/engine.rs"
 cp -r "$engine/tests/common" "$work/tests/"
 if [ $set_ = state ]; then
 	tests=(state_container state_kvm state_check)
+elif [ $set_ = tags ]; then
+	tests=(tags_model)
 	# state_container reads the named fuzz seeds (written from the
 	# specification, or captured in the emulated host) from the crate's
 	# directory.
@@ -74,6 +79,8 @@ cp "$engine/Cargo.lock" "$work/" 2>/dev/null || true
 files=()
 if [ $set_ = state ]; then
 	modules=(state/container state/kvm state/check state/crc32c bytes vmx/l1_env)
+elif [ $set_ = tags ]; then
+	modules=(tags/map tags/svm tags/vmx)
 else
 	modules=(svm/check_controls svm/check_save svm/vmcb02 svm/entry svm/validate
 		vmx/check_controls vmx/check_guest vmx/check_guest_seg vmx/check_host

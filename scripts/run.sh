@@ -11,7 +11,8 @@
 #   between L2s with and without nestvirt's ASID mapping, nestvirtctl.
 #   Intel host (Bochs 2.7, VMX): the hooked kvm-intel with nestvirt in
 #   enforce mode, the kernel's nested VMX selftests, nestvirt's live VMX
-#   rule test (each rule in enforce, audit and off), nestvirtctl.
+#   rule test (each rule in enforce, audit and off), an L1 switching
+#   between L2s with and without nestvirt's VPID mapping, nestvirtctl.
 #
 # run.sh [--amd | --intel]: both hosts by default, or one.
 set -euo pipefail
@@ -56,7 +57,7 @@ run_amd() {
 		grep -v '^#' || true
 	echo "--- migration: NESTVIRT_GET_STATE/SET_STATE with L2 running (restores into fresh VMs, 1000 round trips):"
 	sed -n 's/^# state: /state: /p' "$out/logs/demo.nestvirt_svm_state_test.log" 2>/dev/null || true
-	echo "--- ASID mapping: an L1 switching between K L2s (an ASID each), KVM's TLB flushes per 1000 switches:"
+	echo "--- ASID mapping (SVM): an L1 switching between K L2s (an ASID each), KVM's TLB flushes per 1000 switches:"
 	tags_table "$out/logs/demo.tags_off.log" "$out/logs/demo.tags_on.log" || true
 	echo "--- nestvirtctl tags (after the mapped run):"
 	cat "$out/logs/demo.nestvirtctl_tags.log" 2>/dev/null || true
@@ -78,6 +79,10 @@ run_intel() {
 	echo "--- the live VMX rule test, row by row (enforce, audit, off):"
 	grep -E '^# (ok|not ok) [0-9]+ [a-z_0-9]+/(enforce|audit|off)' "$out/console.log" 2>/dev/null |
 		sed 's/^# //' || true
+	echo "--- VPID mapping: an L1 switching between K L2s (a VPID each), KVM's TLB flushes per 1000 switches:"
+	tags_table <(sed -n 's/^# tags, stock: /tags: /p' "$out/console.log") \
+		<(sed -n 's/^# tags, tags: /tags: /p' "$out/console.log") || true
+	sed -n 's/^# ctl-tags: //p' "$out/console.log" 2>/dev/null || true
 	echo "--- nestvirtctl in the emulated host, after the tests:"
 	sed -n 's/^# ctl: //p' "$out/console.log" 2>/dev/null || true
 	echo "--- kernel log (nestvirt, kvm_intel):"

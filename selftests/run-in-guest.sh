@@ -164,7 +164,7 @@ print(",".join(sorted(arch)), ",".join(sorted(set(m[n] for n in m if n in hard))
 	EOF
 }
 
-# nestvirt's ASID mapping: the switch test, its "tags:" figures copied into
+# nestvirt's VPID/ASID mapping: the switch test, its "tags:" figures copied into
 # the TAP output as comments (SUITE: the row of the flush table it gives).
 tags_test() {
 	local suite=$1 name=$2
@@ -180,7 +180,7 @@ nestvirt_tags_param() {
 		"$NV_MODDIR/nestvirt.ko" tags=17 || return 1
 	insmod "$NV_MODDIR/nestvirt.ko" tags=4 || return 1
 	grep -qx 4 /sys/module/nestvirt/parameters/tags &&
-		ctl tags | tee /dev/stderr | grep -q '^ASID mapping: on, 4 host tags per vCPU$'
+		ctl tags | tee /dev/stderr | grep -q '^VPID/ASID mapping: on, 4 host tags per vCPU$'
 	local rc=$?
 	rmmod nestvirt && return $rc
 }
@@ -598,7 +598,7 @@ for suite in $NV_SUITES; do
 		run_test demo nestvirt_svm_state_test pass "" "$NV_TESTS/nestvirt_svm_state_test"
 		check demo nestvirtctl_status ctl status
 		check demo nestvirtctl_rules_failed ctl rules --failed
-		# The ASID mapping: the same L2 switches with KVM's flushes
+		# The VPID/ASID mapping: the same L2 switches with KVM's flushes
 		# (tags=0, the default) and mapped (tags=8).
 		rmmod nestvirt
 		check demo nestvirt_attaches_tags_0 load_nestvirt_tags 0

@@ -231,10 +231,11 @@ struct nestvirt_replays {
 };
 
 /*
- * SVM: nestvirt's ASID mapping (Documentation/nestvirt/tags.rst). Per vCPU,
- * up to NESTVIRT_TAGS_MAX of L1's ASIDs (vmcb12's) each run on a host ASID
- * of their own, apart from L1's, so that KVM's flush on every nested entry
- * and exit is not needed; nestvirt says which host tags to flush instead.
+ * nestvirt's VPID/ASID mapping (Documentation/nestvirt/tags.rst). Per
+ * vCPU, up to NESTVIRT_TAGS_MAX of the tags L1 gives its L2s (vmcb12's
+ * ASID, vmcs12's VPID) each run on a host tag of their own, apart from
+ * L1's, so that KVM's flush when L1 switches between L2s is not needed;
+ * nestvirt says which host tags to flush instead.
  */
 #define NESTVIRT_TAGS_MAX		16
 /* The vCPU's map, nestvirt's bytes the glue keeps (8-byte aligned). */
@@ -242,22 +243,34 @@ struct nestvirt_replays {
 /* nestvirt_tags_call.slot when nestvirt maps no tag: KVM flushes as ever. */
 #define NESTVIRT_TAGS_OFF		0xffffffff
 
+/* What nestvirt_tags_call.op asks for. */
+#define NESTVIRT_TAGS_SVM_ENTRY		0	/* entry into guest mode */
+#define NESTVIRT_TAGS_VMX_ENTRY		1	/* VM entry with a VPID */
+#define NESTVIRT_TAGS_VMX_INVVPID	2	/* INVVPID L1 executed */
+
 /*
- * One entry into guest mode (VMRUN, the return from SMM, a restored
- * state) of a vCPU whose tags nestvirt may map.
- * @map: the vCPU's map; all zero when the glue (re)starts it, and written
- * by nestvirt alone otherwise.
- * @l1_tag, @tlb_control: vmcb12's ASID and TLB_CONTROL, as KVM cached them.
- * @slot: out: the host tag L2 runs on, below NESTVIRT_TAGS_MAX; or
- * NESTVIRT_TAGS_OFF.
+ * One guest operation on the tags of a vCPU whose tags nestvirt may map.
+ * @map: the vCPU's map, written by nestvirt alone.
+ * @op: NESTVIRT_TAGS_*.
+ * @l1_tag: SVM_ENTRY: vmcb12's ASID; VMX_ENTRY: vmcs12's VPID (not 0);
+ * VMX_INVVPID: the VPID of INVVPID's descriptor.
+ * @arg: SVM_ENTRY: vmcb12's TLB_CONTROL; VMX_INVVPID: INVVPID's type, as
+ * KVM checked it.
+ * @fresh: 1 when the glue (re)starts the vCPU's mapping: the map starts
+ * empty, whatever its bytes.
+ * @slot: out: for an entry, the host tag L2 runs on, below
+ * NESTVIRT_TAGS_MAX; NESTVIRT_TAGS_OFF when nestvirt maps no tag (the
+ * mapping is off: nothing else is set).
  * @flush: out: bit s set: host tag s must hold no translation when L2 runs.
- * @in_use: out: host tags mapped after the entry.
- * @evicted: out: 1 when mapping @l1_tag evicted another L1 ASID.
+ * @in_use: out: host tags mapped after the operation.
+ * @evicted: out: 1 when mapping @l1_tag evicted another L1 tag.
  */
 struct nestvirt_tags_call {
 	void *map;
+	__u32 op;
 	__u32 l1_tag;
-	__u32 tlb_control;
+	__u32 arg;
+	__u32 fresh;
 	__u32 slot;
 	__u32 flush;
 	__u32 in_use;
@@ -297,7 +310,7 @@ struct nestvirt_hook_ops {
 	 * policy_changed() finds otherwise.
 	 */
 	bool (*checking)(void);
-	/* SVM: an entry into guest mode; see struct nestvirt_tags_call. */
+	/* A guest operation on tags; see struct nestvirt_tags_call. */
 	void (*tags_entry)(struct nestvirt_tags_call *call);
 };
 
@@ -364,7 +377,7 @@ struct nestvirt_target {
 	 * KVM's set_state, a failed entry into guest mode).
 	 */
 	int (*nested_state)(struct nestvirt_state_call *call);
-	/* SVM: fills @out with the ASID mapping's counters. */
+	/* Fills @out with the VPID/ASID mapping's counters. */
 	void (*tag_stats)(struct nestvirt_tag_stats *out);
 };
 

@@ -173,23 +173,26 @@ struct nestvirt_state {
 #define NESTVIRT_GET_STATE_SIZE	_IO(NESTVIRT_IO, 0x06)
 
 /**
- * struct nestvirt_tags - SVM: nestvirt's ASID mapping
+ * struct nestvirt_tags - nestvirt's VPID/ASID mapping
  *	(Documentation/nestvirt/tags.rst), since the vendor module was loaded.
  * @capacity: host tags per vCPU (module parameter tags); 0: off, KVM flushes
  *	on every nested entry and exit.
  * @reserved0: zero.
- * @transitions: nested entries and exits of vCPUs whose ASIDs were mapped.
- * @flushes_avoided: of those, the TLB flushes KVM would have made and did
- *	not (KVM's own flush counter is the vCPU statistic tlb_flush).
+ * @transitions: nested transitions nestvirt mapped: SVM entries and
+ *	exits, VMX VM entries with a VPID.
+ * @flushes_avoided: the TLB flushes KVM would have made for those and did
+ *	not: SVM one per transition, VMX one per entry whose VPID differs from
+ *	the last one's (KVM's own flush counter is the vCPU statistic
+ *	tlb_flush).
  * @tag_flushes: flushes of host tags: one per host tag L1's TLB_CONTROL or
  *	a new mapping flushed, one per flush KVM made for its own reasons
  *	(which flushes every host tag of the vCPU).
  * @evictions: L1 ASIDs evicted from a full map (least recently used).
- * @asids: host ASIDs taken from KVM's per-CPU ASID allocator.
+ * @asids: host ASIDs (SVM) or VPIDs (VMX) taken from KVM's allocator.
  * @in_use: host tags mapped now, over all vCPUs.
  * @reserved: zero.
  *
- * Errors: EOPNOTSUPP when attached to kvm-intel (not done for VMX yet).
+ * Errors: none beyond those of every ioctl of the device.
  */
 struct nestvirt_tags {
 	__u32 capacity;

@@ -365,15 +365,18 @@ fn svm_entry_flushes_what_tlb_control_asks() {
     let first = svm::entry(&mut map, 8, 1, 0);
     assert_eq!(
         (first.slot, first.flush, first.evicted, first.in_use),
-        (0, 1, false, 1)
+        (Some(0), 1, false, 1)
     );
     assert_eq!(map.capacity(), 8, "capacity taken from the caller");
     let second = svm::entry(&mut map, 8, 2, 0);
-    assert_eq!((second.slot, second.flush, second.in_use), (1, 0b10, 2));
+    assert_eq!(
+        (second.slot, second.flush, second.in_use),
+        (Some(1), 0b10, 2)
+    );
     let again = svm::entry(&mut map, 8, 1, 0);
     assert_eq!(
         (again.slot, again.flush),
-        (0, 0),
+        (Some(0), 0),
         "a switch flushes nothing"
     );
     assert_eq!(svm::entry(&mut map, 8, 2, 0x01).flush, 0b11);
@@ -386,9 +389,53 @@ fn svm_entry_flushes_what_tlb_control_asks() {
     );
     // A new capacity empties the map: the next entry maps afresh.
     let reset = svm::entry(&mut map, 2, 2, 0);
-    assert_eq!((reset.slot, reset.flush, reset.in_use), (0, 1, 1));
+    assert_eq!((reset.slot, reset.flush, reset.in_use), (Some(0), 1, 1));
     svm::entry(&mut map, 2, 1, 0);
     let evict = svm::entry(&mut map, 2, 3, 0);
     assert!(evict.evicted);
-    assert_eq!((evict.slot, evict.flush, evict.in_use), (0, 1, 2));
+    assert_eq!((evict.slot, evict.flush, evict.in_use), (Some(0), 1, 2));
+}
+
+/// The kernel's VMX decisions: a VPID's first entry flushes its fresh host
+/// tag, a switch back flushes nothing; INVVPID flushes the host tag of its
+/// VPID (types 0, 1, 3), every mapped one (type 2), none for an unmapped
+/// VPID or VPID 0, and never runs L2.
+#[test]
+fn vmx_decisions_flush_the_host_tags_invvpid_names() {
+    use vmx::Invvpid;
+    let mut map = TagMap::<16>::new();
+    assert_eq!(vmx::vm_entry(&mut map, 4, 7).slot, Some(0));
+    assert_eq!(vmx::vm_entry(&mut map, 4, 7).flush, 0);
+    let nine = vmx::vm_entry(&mut map, 4, 9);
+    assert_eq!((nine.slot, nine.flush, nine.in_use), (Some(1), 0b10, 2));
+    let inv = |map: &mut TagMap<16>, op| vmx::invvpid_decision(map, 4, op);
+    let one = inv(&mut map, Invvpid::SingleContext { vpid: 9 });
+    assert_eq!((one.slot, one.flush), (None, 0b10));
+    assert_eq!(
+        inv(
+            &mut map,
+            Invvpid::IndividualAddress {
+                vpid: 7,
+                addr: 0x1000
+            }
+        )
+        .flush,
+        0b01
+    );
+    assert_eq!(
+        inv(&mut map, Invvpid::SingleContextRetainingGlobals { vpid: 7 }).flush,
+        0b01
+    );
+    assert_eq!(inv(&mut map, Invvpid::AllContext).flush, 0b11);
+    assert_eq!(
+        inv(&mut map, Invvpid::SingleContext { vpid: 5 }).flush,
+        0,
+        "unmapped"
+    );
+    assert_eq!(
+        inv(&mut map, Invvpid::SingleContext { vpid: 0 }).flush,
+        0,
+        "VPID 0"
+    );
+    assert_eq!(map.in_use(), 2);
 }

@@ -79,9 +79,9 @@ pub enum Command {
         #[command(subcommand)]
         action: StateAction,
     },
-    /// SVM: nestvirt's ASID mapping (module parameter tags): host tags per
+    /// nestvirt's VPID/ASID mapping (module parameter tags): host tags per
     /// vCPU and its counters — transitions without KVM's TLB flush, host
-    /// tags flushed, evictions, host ASIDs taken, tags in use.
+    /// tags flushed, evictions, host ASIDs or VPIDs taken, tags in use.
     Tags,
     /// Print the deltas of the counters every interval, like kvm_stat.
     Watch {

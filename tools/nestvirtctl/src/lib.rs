@@ -450,7 +450,7 @@ mod tests {
         let (r, out) = exec(&mut dev, &["tags"]);
         assert_eq!(r, Ok(()));
         assert!(
-            out.starts_with("ASID mapping: on, 8 host tags per vCPU\n"),
+            out.starts_with("VPID/ASID mapping: on, 8 host tags per vCPU\n"),
             "{out}"
         );
         assert!(
@@ -473,7 +473,7 @@ mod tests {
     #[test]
     fn tags_off_and_on_vmx() {
         let off = Tags::new(&NestvirtTags::default()).text();
-        assert!(off.starts_with("ASID mapping: off (tags=0)"), "{off}");
+        assert!(off.starts_with("VPID/ASID mapping: off (tags=0)"), "{off}");
         let mut dev = Fake::vmx();
         dev.fail = Some(("tags", Errno::OPNOTSUPP));
         let (r, _) = exec(&mut dev, &["tags"]);

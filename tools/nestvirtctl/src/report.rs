@@ -284,7 +284,7 @@ pub fn rules_table(rows: &[RuleRow]) -> String {
     s
 }
 
-/// `nestvirtctl tags`: the SVM ASID mapping.
+/// `nestvirtctl tags`: the VPID/ASID mapping.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Tags {
     /// Host tags per vCPU; 0: off.
@@ -314,7 +314,7 @@ impl Tags {
     /// The text form.
     pub fn text(&self) -> String {
         let state = match self.capacity {
-            0 => "off (tags=0): KVM flushes the TLB on every nested entry and exit".to_string(),
+            0 => "off (tags=0): KVM's own TLB flushes".to_string(),
             n => format!("on, {n} host tags per vCPU"),
         };
         let rows = [
@@ -325,10 +325,10 @@ impl Tags {
             ),
             ("host tag flushes", self.tag_flushes.to_string()),
             ("evictions", self.evictions.to_string()),
-            ("host ASIDs taken", self.asids.to_string()),
+            ("host ASIDs/VPIDs taken", self.asids.to_string()),
             ("host tags in use", self.in_use.to_string()),
         ];
-        let mut s = format!("ASID mapping: {state}\n");
+        let mut s = format!("VPID/ASID mapping: {state}\n");
         for (name, value) in rows {
             s.push_str(&format!("  {name:<30} {value:>12}\n"));
         }

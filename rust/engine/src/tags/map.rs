@@ -31,6 +31,22 @@ pub enum HostFlush {
     NonGlobal(usize),
 }
 
+/// What the kernel does for one guest operation: the host tag L2 runs on
+/// (for an entry) and the host tags to flush first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The host tag L2 runs on; `None` for an invalidation.
+    pub slot: Option<usize>,
+    /// Bit `s`: flush host tag `s` in full before L2 runs. The kernel
+    /// flushes a whole tag, so an address or non-global flush becomes a
+    /// full one: more than asked, which the architecture always allows.
+    pub flush: u32,
+    /// Whether an L1 tag was evicted.
+    pub evicted: bool,
+    /// Host tags mapped afterwards.
+    pub in_use: usize,
+}
+
 /// One host tag. Plain integers, so that any bytes are a valid `Slot`:
 /// the kernel keeps the map in zeroed memory the vendor glue owns.
 #[repr(C)]
@@ -208,6 +224,36 @@ impl<const N: usize> TagMap<N> {
         // this tag from before an eviction) must not serve `tag` now.
         flush(HostFlush::Tag(s));
         s
+    }
+
+    /// Applies `ops` to the map using `capacity` host tags: a map of
+    /// another capacity (zeroed bytes, the kernel's first use) starts empty
+    /// with this one. The kernel's one call per guest operation.
+    pub fn decide(&mut self, capacity: usize, ops: impl IntoIterator<Item = TagOp>) -> Decision {
+        if self.capacity() != capacity.clamp(1, N) {
+            self.set_capacity(capacity);
+        }
+        let evictions = self.evictions;
+        let mut flush = 0u32;
+        let mut slot = None;
+        for op in ops {
+            let ran = self.apply(op, |f| {
+                let (HostFlush::Tag(s) | HostFlush::Addr(s, _) | HostFlush::NonGlobal(s)) = f;
+                flush |= u32::try_from(s)
+                    .ok()
+                    .and_then(|s| 1u32.checked_shl(s))
+                    .unwrap_or(0);
+            });
+            if ran.is_some() {
+                slot = ran;
+            }
+        }
+        Decision {
+            slot,
+            flush,
+            evicted: self.evictions != evictions,
+            in_use: self.in_use(),
+        }
     }
 
     /// Unmaps every L1 tag (vCPU destroyed, nestvirt detached) and returns

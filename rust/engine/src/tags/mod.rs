@@ -15,11 +15,11 @@
 //! holds a translation that the architecture would not let the L1 tag
 //! mapped to it hold.
 //!
-//! The kernel runs [`svm::entry`] on SVM (Documentation/nestvirt/tags.rst);
-//! VMX has no kernel side yet.
+//! The kernel runs [`svm::entry`], [`vmx::vm_entry`] and
+//! [`vmx::invvpid_decision`] (Documentation/nestvirt/tags.rst).
 
 mod map;
 pub mod svm;
 pub mod vmx;
 
-pub use map::{HostFlush, TagMap, TagOp};
+pub use map::{Decision, HostFlush, TagMap, TagOp};

@@ -3,7 +3,7 @@
 //! SVM's tagged-TLB operations (APM vol. 2, 15.16 "TLB Control", INVLPGA)
 //! as mapping ops.
 
-use super::map::{HostFlush, TagMap, TagOp};
+use super::map::{Decision, TagMap, TagOp};
 
 /// What VMRUN with vmcb12's `asid` and `tlb_control` does to L2's tags:
 /// the flush TLB_CONTROL asks for, then L2 runs on `asid`'s host tag.
@@ -26,52 +26,14 @@ pub fn invlpga(asid: u32, addr: u64) -> Option<TagOp> {
     (asid != 0).then_some(TagOp::InvalidateAddr(asid, addr))
 }
 
-/// What the kernel does at a nested entry of an L1 that runs L2 on vmcb12
-/// ASID `asid` with `tlb_control`: the host tag L2 runs on, and the host
-/// tags to flush first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// The host tag L2 runs on.
-    pub slot: usize,
-    /// Bit `s`: flush host tag `s` in full before L2 runs. The kernel
-    /// flushes a host tag by giving it a fresh host ASID, so an address or
-    /// non-global flush becomes a full one: more than asked, which the
-    /// architecture always allows.
-    pub flush: u32,
-    /// Whether mapping `asid` evicted another L1 ASID.
-    pub evicted: bool,
-    /// Host tags mapped after the entry.
-    pub in_use: usize,
-}
-
-/// Applies a nested entry (VMRUN, or a return into guest mode) to `map`,
-/// which uses `capacity` host tags: a map of another capacity (zeroed
-/// bytes, the kernel's first use) starts empty with this one.
+/// What the kernel does at a nested entry (VMRUN, or a return into guest
+/// mode) of an L1 that runs L2 on vmcb12 ASID `asid` with `tlb_control`,
+/// on `map` using `capacity` host tags.
 pub fn entry<const N: usize>(
     map: &mut TagMap<N>,
     capacity: usize,
     asid: u32,
     tlb_control: u8,
-) -> Entry {
-    if map.capacity() != capacity.clamp(1, N) {
-        map.set_capacity(capacity);
-    }
-    let evictions = map.evictions();
-    let mut flush = 0u32;
-    let mut slot = 0;
-    for op in vmrun(asid, tlb_control).into_iter().flatten() {
-        let ran = map.apply(op, |f| {
-            let (HostFlush::Tag(s) | HostFlush::Addr(s, _) | HostFlush::NonGlobal(s)) = f;
-            flush |= 1u32.checked_shl(s as u32).unwrap_or(0);
-        });
-        if let Some(s) = ran {
-            slot = s;
-        }
-    }
-    Entry {
-        slot,
-        flush,
-        evicted: map.evictions() != evictions,
-        in_use: map.in_use(),
-    }
+) -> Decision {
+    map.decide(capacity, vmrun(asid, tlb_control).into_iter().flatten())
 }

@@ -3,7 +3,7 @@
 //! VMX's tagged-TLB operations (SDM 29.4 "Maintenance of TLBs and Paging-
 //! Structure Caches", 31.3 INVVPID/INVEPT) as mapping ops.
 
-use super::map::TagOp;
+use super::map::{Decision, TagMap, TagOp};
 
 /// INVVPID, by type (SDM 31.3, "INVVPID").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,4 +50,22 @@ pub fn invept() -> TagOp {
 /// map, flushed as KVM flushes it today.
 pub fn entry(enable_vpid: bool, vpid12: u16) -> Option<TagOp> {
     (enable_vpid && vpid12 != 0).then_some(TagOp::Enter(u32::from(vpid12)))
+}
+
+/// What the kernel does at a VM entry of L1's L2 with "enable VPID" and
+/// VPID `vpid12` (not 0), on `map` using `capacity` host tags: the host
+/// tag (a VPID of L0's) L2 runs on, and the host tags to flush first.
+pub fn vm_entry<const N: usize>(map: &mut TagMap<N>, capacity: usize, vpid12: u16) -> Decision {
+    map.decide(capacity, entry(true, vpid12))
+}
+
+/// What the kernel does for an INVVPID L1 executed (`op`, checked by KVM
+/// as the SDM says), on `map` using `capacity` host tags: the host tags to
+/// flush.
+pub fn invvpid_decision<const N: usize>(
+    map: &mut TagMap<N>,
+    capacity: usize,
+    op: Invvpid,
+) -> Decision {
+    map.decide(capacity, invvpid(op))
 }
