@@ -35,6 +35,10 @@ extern "C" {
     fn nestvirt_param_tags() -> u32;
 }
 
+/// `slot` for an operation that runs L2 on no host tag (an invalidation, or
+/// one nestvirt cannot decide): any value past the last host tag.
+const NO_SLOT: u32 = NESTVIRT_TAGS_MAX as u32;
+
 /// A vCPU's map as the glue keeps it.
 type Map = TagMap<NESTVIRT_TAGS_MAX>;
 
@@ -113,14 +117,17 @@ pub(crate) unsafe extern "C" fn tags_entry(call: *mut NestvirtTagsCall) {
         map.set_capacity(capacity);
     }
     let Some(decision) = decide(call, map, capacity) else {
-        // An operation this nestvirt does not know: the glue lets KVM
-        // flush as it does without the mapping.
+        // An operation this nestvirt cannot decide (the glue never asks
+        // one): no host tag, so the glue lets KVM flush as it does
+        // without the mapping, for this operation only (OFF would turn
+        // the mapping off until the next attach).
+        call.slot = NO_SLOT;
         return;
     };
     call.slot = decision
         .slot
         .and_then(|s| u32::try_from(s).ok())
-        .unwrap_or(NESTVIRT_TAGS_MAX as u32);
+        .unwrap_or(NO_SLOT);
     call.flush = decision.flush;
     call.in_use = u32::try_from(decision.in_use).unwrap_or(u32::MAX);
     call.evicted = u32::from(decision.evicted);
