@@ -25,8 +25,6 @@
 
 /* The SVM test data of each L2, and where odd L2s find their tables. */
 static struct svm_test_data *l2_svm[MAX_L2];
-static u64 odd_cr3;
-static u64 test_va;
 
 /* Reads the test address and hands it to L1 in RAX (vmcb12 save.rax). */
 static void l2_guest_code(void)
@@ -82,7 +80,6 @@ static void l1_guest_code(void)
 int main(int argc, char *argv[])
 {
 	struct kvm_vcpu *vcpu;
-	struct tags_pages p;
 	struct kvm_vm *vm;
 	gva_t gva;
 	int i;
@@ -95,13 +92,6 @@ int main(int argc, char *argv[])
 		l2_svm[i] = (struct svm_test_data *)gva;
 	}
 	sync_global_to_guest(vm, l2_svm);
-	p = tags_setup(vm, &test_va, &odd_cr3);
-	sync_global_to_guest(vm, test_va);
-	sync_global_to_guest(vm, odd_cr3);
-
-	tags_host_run(vcpu, &p, 2);
-	printf("tags: each L2 read its own page in every switch, also after TLB_CONTROL 03h "
-	       "and INVLPGA flushes of a changed mapping\n");
-	kvm_vm_free(vm);
+	tags_main(vm, vcpu, 2, "TLB_CONTROL 03h and INVLPGA");
 	return 0;
 }

@@ -85,13 +85,18 @@ static u64 *tags_leaf(struct kvm_vm *vm, u64 root, gva_t gva)
 	return (u64 *)addr_gpa2hva(vm, table) + ((gva >> 12) & 511);
 }
 
-/* The pages and tables the L2s read: fills *@test_va, *@odd_cr3. */
+/* L1's view: the address every L2 reads, and the odd L2s' CR3. */
+static u64 test_va;
+static u64 odd_cr3;
+
+/* The pages the odd L2s map, and their leaf entry for test_va. */
 struct tags_pages {
 	gpa_t page_b, page_c;
 	u64 *leaf;
 };
 
-static inline struct tags_pages tags_setup(struct kvm_vm *vm, u64 *test_va, u64 *odd_cr3)
+/* Sets up test_va (VAL_A) and odd_cr3 (VAL_B there), in L1 too. */
+static inline struct tags_pages tags_setup(struct kvm_vm *vm)
 {
 	struct tags_pages p;
 	gva_t gva = vm_alloc_page(vm);
@@ -101,9 +106,11 @@ static inline struct tags_pages tags_setup(struct kvm_vm *vm, u64 *test_va, u64 
 	p.page_c = vm_phy_page_alloc(vm, KVM_GUEST_PAGE_TABLE_MIN_PADDR, 0);
 	*(u64 *)addr_gpa2hva(vm, p.page_b) = VAL_B;
 	*(u64 *)addr_gpa2hva(vm, p.page_c) = VAL_C;
-	*test_va = gva;
-	*odd_cr3 = tags_tables_mapping(vm, gva, p.page_b);
-	p.leaf = tags_leaf(vm, *odd_cr3, gva);
+	test_va = gva;
+	odd_cr3 = tags_tables_mapping(vm, gva, p.page_b);
+	p.leaf = tags_leaf(vm, odd_cr3, gva);
+	sync_global_to_guest(vm, test_va);
+	sync_global_to_guest(vm, odd_cr3);
 	return p;
 }
 
@@ -129,23 +136,6 @@ static inline struct nestvirt_tags tags_now(void)
 	return t;
 }
 
-static inline void tags_wait_sync(struct kvm_vcpu *vcpu, u64 stage)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	case UCALL_SYNC:
-		TEST_ASSERT(uc.args[1] == stage, "stage %lu, expected %lu", uc.args[1], stage);
-		return;
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
-}
-
 /*
  * Runs L1 through the stages, measuring each K; @transitions: the nested
  * transitions per switch nestvirt maps (SVM: entry and exit; VMX: entry).
@@ -162,11 +152,11 @@ static inline void tags_host_run(struct kvm_vcpu *vcpu, struct tags_pages *p, in
 	for (k = 0; k < ARRAY_SIZE(tags_ks); k++) {
 		int K = tags_ks[k];
 
-		tags_wait_sync(vcpu, K);
+		nv_run_to(vcpu, K);
 		before = vcpu_get_stat(vcpu, tlb_flush);
 		t0 = tags_now();
 		start_ns = tags_now_ns();
-		tags_wait_sync(vcpu, K);
+		nv_run_to(vcpu, K);
 		flushes = vcpu_get_stat(vcpu, tlb_flush) - before;
 		t1 = tags_now();
 		printf("tags: K=%d switches=%d kvm_tlb_flushes=%llu per_1000_switches=%llu "
@@ -198,15 +188,30 @@ static inline void tags_host_run(struct kvm_vcpu *vcpu, struct tags_pages *p, in
 	}
 
 	/* The odd L2s' page becomes VAL_C's, then VAL_B's again: L1 flushes. */
-	tags_wait_sync(vcpu, TAGS_STAGE_C);
+	nv_run_to(vcpu, TAGS_STAGE_C);
 	*p->leaf = (*p->leaf & ~PHYSICAL_PAGE_MASK) | p->page_c;
-	tags_wait_sync(vcpu, TAGS_STAGE_B);
+	nv_run_to(vcpu, TAGS_STAGE_B);
 	*p->leaf = (*p->leaf & ~PHYSICAL_PAGE_MASK) | p->page_b;
 	vcpu_run(vcpu);
 	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
 	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
 		REPORT_GUEST_ASSERT(uc);
 	TEST_ASSERT(uc.cmd == UCALL_DONE, "unexpected ucall %lu", uc.cmd);
+}
+
+/*
+ * The test's host side once L1's L2s are allocated: sets up the pages,
+ * runs and measures (see tags_host_run()), says how L1 flushed, frees @vm.
+ */
+static inline void tags_main(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int transitions,
+			     const char *flushes)
+{
+	struct tags_pages p = tags_setup(vm);
+
+	tags_host_run(vcpu, &p, transitions);
+	printf("tags: each L2 read its own page in every switch, also after %s flushes of a "
+	       "changed mapping\n", flushes);
+	kvm_vm_free(vm);
 }
 
 #endif /* SELFTEST_NESTVIRT_TAGS_UTIL_H */

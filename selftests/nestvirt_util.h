@@ -237,4 +237,23 @@ static inline void nestvirt_check_bad_ioctls(void)
 	close(fd);
 }
 
+/* Host: runs @vcpu to its next GUEST_SYNC, which must be @stage. */
+static inline struct ucall nv_run_to(struct kvm_vcpu *vcpu, u64 stage)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	switch (get_ucall(vcpu, &uc)) {
+	case UCALL_ABORT:
+		REPORT_GUEST_ASSERT(uc);
+	case UCALL_SYNC:
+		TEST_ASSERT(uc.args[1] == stage, "stage %lu, want %lu", uc.args[1], stage);
+		return uc;
+	default:
+		TEST_FAIL("unexpected ucall %lu", uc.cmd);
+	}
+	return uc;
+}
+
 #endif /* SELFTEST_NESTVIRT_UTIL_H */

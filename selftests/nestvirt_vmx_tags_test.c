@@ -25,8 +25,6 @@
 static struct vmx_pages *l2_vmx[MAX_L2];
 static u64 l2_rsp[MAX_L2];
 static bool launched[MAX_L2];
-static u64 odd_cr3;
-static u64 test_va;
 static volatile u64 l2_read;
 
 /* Reads the test address for L1, then exits to it. */
@@ -103,7 +101,6 @@ static void l1_guest_code(void)
 int main(int argc, char *argv[])
 {
 	struct kvm_vcpu *vcpu;
-	struct tags_pages p;
 	struct kvm_vm *vm;
 	gva_t gva;
 	int i;
@@ -119,13 +116,6 @@ int main(int argc, char *argv[])
 		l2_vmx[i] = (struct vmx_pages *)gva;
 	}
 	sync_global_to_guest(vm, l2_vmx);
-	p = tags_setup(vm, &test_va, &odd_cr3);
-	sync_global_to_guest(vm, test_va);
-	sync_global_to_guest(vm, odd_cr3);
-
-	tags_host_run(vcpu, &p, 1);
-	printf("tags: each L2 read its own page in every switch, also after INVVPID "
-	       "single-context and all-context flushes of a changed mapping\n");
-	kvm_vm_free(vm);
+	tags_main(vm, vcpu, 1, "INVVPID single-context and all-context");
 	return 0;
 }

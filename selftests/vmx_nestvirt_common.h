@@ -12,6 +12,8 @@
 #include "processor.h"
 #include "vmx.h"
 
+#include "nestvirt_util.h"
+
 #define STAGE_READY	1
 #define STAGE_RESULT	2
 
@@ -33,25 +35,6 @@ static inline void nv_vmlaunch(u64 *kind, u64 *a, u64 *b)
 		*a = vmreadz(VM_EXIT_REASON);
 		*b = vmreadz(EXIT_QUALIFICATION);
 	}
-}
-
-/* Host: runs @vcpu to its next GUEST_SYNC, which must be @stage. */
-static inline struct ucall nv_run_to(struct kvm_vcpu *vcpu, u64 stage)
-{
-	struct ucall uc;
-
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	switch (get_ucall(vcpu, &uc)) {
-	case UCALL_ABORT:
-		REPORT_GUEST_ASSERT(uc);
-	case UCALL_SYNC:
-		TEST_ASSERT(uc.args[1] == stage, "stage %lu, want %lu", uc.args[1], stage);
-		return uc;
-	default:
-		TEST_FAIL("unexpected ucall %lu", uc.cmd);
-	}
-	return uc;
 }
 
 #endif /* SELFTEST_VMX_NESTVIRT_COMMON_H */

@@ -284,56 +284,28 @@ pub fn rules_table(rows: &[RuleRow]) -> String {
     s
 }
 
-/// `nestvirtctl tags`: the VPID/ASID mapping.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Tags {
-    /// Host tags per vCPU; 0: off.
-    pub capacity: u32,
-    pub transitions: u64,
-    pub flushes_avoided: u64,
-    pub tag_flushes: u64,
-    pub evictions: u64,
-    pub asids: u64,
-    pub in_use: i64,
-}
-
-impl Tags {
-    /// The report of `raw`, `NESTVIRT_GET_TAGS`'s answer.
-    pub fn new(raw: &NestvirtTags) -> Self {
-        Self {
-            capacity: raw.capacity,
-            transitions: raw.transitions,
-            flushes_avoided: raw.flushes_avoided,
-            tag_flushes: raw.tag_flushes,
-            evictions: raw.evictions,
-            asids: raw.asids,
-            in_use: raw.in_use,
-        }
+/// `nestvirtctl tags`: the VPID/ASID mapping, as text.
+pub fn tags_text(t: &NestvirtTags) -> String {
+    let state = match t.capacity {
+        0 => "off (tags=0): KVM's own TLB flushes".to_string(),
+        n => format!("on, {n} host tags per vCPU"),
+    };
+    let rows = [
+        ("nested transitions mapped", t.transitions.to_string()),
+        (
+            "  of them without KVM's flush",
+            t.flushes_avoided.to_string(),
+        ),
+        ("host tag flushes", t.tag_flushes.to_string()),
+        ("evictions", t.evictions.to_string()),
+        ("host ASIDs/VPIDs taken", t.asids.to_string()),
+        ("host tags in use", t.in_use.to_string()),
+    ];
+    let mut s = format!("VPID/ASID mapping: {state}\n");
+    for (name, value) in rows {
+        s.push_str(&format!("  {name:<30} {value:>12}\n"));
     }
-
-    /// The text form.
-    pub fn text(&self) -> String {
-        let state = match self.capacity {
-            0 => "off (tags=0): KVM's own TLB flushes".to_string(),
-            n => format!("on, {n} host tags per vCPU"),
-        };
-        let rows = [
-            ("nested transitions mapped", self.transitions.to_string()),
-            (
-                "  of them without KVM's flush",
-                self.flushes_avoided.to_string(),
-            ),
-            ("host tag flushes", self.tag_flushes.to_string()),
-            ("evictions", self.evictions.to_string()),
-            ("host ASIDs/VPIDs taken", self.asids.to_string()),
-            ("host tags in use", self.in_use.to_string()),
-        ];
-        let mut s = format!("VPID/ASID mapping: {state}\n");
-        for (name, value) in rows {
-            s.push_str(&format!("  {name:<30} {value:>12}\n"));
-        }
-        s
-    }
+    s
 }
 
 /// Pretty JSON of `value`, with a final newline.

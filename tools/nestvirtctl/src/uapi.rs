@@ -174,12 +174,13 @@ pub struct NestvirtState {
     pub reserved: [u64; 4],
 }
 
-/// `struct nestvirt_tags`: `NESTVIRT_GET_TAGS`, the SVM ASID mapping's
-/// counters.
+/// `struct nestvirt_tags`: `NESTVIRT_GET_TAGS`, the VPID/ASID mapping's
+/// counters; `nestvirtctl tags --json` prints it, reserved fields left out.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct NestvirtTags {
     pub capacity: u32,
+    #[serde(skip)]
     pub reserved0: u32,
     pub transitions: u64,
     pub flushes_avoided: u64,
@@ -187,6 +188,7 @@ pub struct NestvirtTags {
     pub evictions: u64,
     pub asids: u64,
     pub in_use: i64,
+    #[serde(skip)]
     pub reserved: [u64; 4],
 }
 
