@@ -61,13 +61,15 @@ static inline int nestvirt_unload(void)
 	return syscall(__NR_delete_module, "nestvirt", O_NONBLOCK);
 }
 
+/* Loads nestvirt.ko with the parameters in NESTVIRT_PARAMS, if set. */
 static inline int nestvirt_load(void)
 {
 	int fd = open(nestvirt_ko_path(), O_RDONLY | O_CLOEXEC);
+	const char *params = getenv("NESTVIRT_PARAMS");
 	int r;
 
 	TEST_ASSERT(fd >= 0, "open %s: %s", nestvirt_ko_path(), strerror(errno));
-	r = syscall(__NR_finit_module, fd, "", 0);
+	r = syscall(__NR_finit_module, fd, params ? params : "", 0);
 	close(fd);
 	return r;
 }

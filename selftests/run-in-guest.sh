@@ -504,8 +504,9 @@ for suite in $NV_SUITES; do
 		;;
 	tags)
 		# nestvirt's ASID mapping (Documentation/nestvirt/tags.rst):
-		# the switch test with 8 host tags per vCPU (K = 16 evicts) and
-		# with 4, then the kernel's nested selftests with the mapping on.
+		# the switch test with 8 host tags per vCPU (K = 16 evicts), the
+		# kernel's nested selftests and detach under a running L2 with the
+		# mapping on, then the switch test with 4.
 		rmmod nestvirt 2>/dev/null
 		grep -q '^kvm_amd ' /proc/modules ||
 			check tags load_hooked_kvm_amd load_hooked_kvm_amd
@@ -513,6 +514,9 @@ for suite in $NV_SUITES; do
 		check tags nestvirt_attaches_tags_8 load_nestvirt_tags 8
 		tags_test tags nestvirt_svm_tags_test
 		kernel_selftests tags
+		# Detach and reattach under a running L2 with the mapping on.
+		NESTVIRT_PARAMS="mode=enforce tags=8" run_test tags nestvirt_detach_test pass "" \
+			"$NV_TESTS/nestvirt_detach_test"
 		rmmod nestvirt
 		check tags nestvirt_attaches_tags_4 load_nestvirt_tags 4
 		tags_test tags-4 nestvirt_svm_tags_test
