@@ -59,6 +59,7 @@ static void nestvirt_state_l1(struct kvm_vcpu *vcpu,
 			      struct nestvirt_state_call *call);
 
 DEFINE_STATIC_KEY_FALSE(nestvirt_hooks_key);
+DEFINE_STATIC_KEY_FALSE(nestvirt_tags_key);
 
 /*
  * Whether what L1 may use (its CPUID, its VMX capability MSRs and other
@@ -166,7 +167,8 @@ static void nestvirt_forget_verdicts(void)
 /*
  * Turns the hooks on when the attached nestvirt checks anything, off when
  * every class is off (nestvirt stays attached, the ops stay set): no entry
- * pays for a check nobody asked for. Under the attach lock.
+ * pays for a check nobody asked for. Likewise the VPID/ASID mapping's hooks,
+ * on only while nestvirt maps tags. Under the attach lock.
  */
 static void nestvirt_update_key(const struct nestvirt_hook_ops *ops)
 {
@@ -175,6 +177,10 @@ static void nestvirt_update_key(const struct nestvirt_hook_ops *ops)
 		static_branch_enable(&nestvirt_hooks_key);
 	else
 		static_branch_disable(&nestvirt_hooks_key);
+	if (ops && ops->tags_entry && ops->mapping && ops->mapping())
+		static_branch_enable(&nestvirt_tags_key);
+	else
+		static_branch_disable(&nestvirt_tags_key);
 }
 
 static void nestvirt_policy_changed(void)
@@ -225,6 +231,7 @@ static void nestvirt_detach(const struct nestvirt_hook_ops *ops)
 	guard(mutex)(&nestvirt_attach_lock);
 	if (rcu_access_pointer(nestvirt_ops) != ops)
 		return;
+	static_branch_disable(&nestvirt_tags_key);
 	static_branch_disable(&nestvirt_hooks_key);
 	RCU_INIT_POINTER(nestvirt_ops, NULL);
 	/* Every hook runs with preemption disabled: an RCU read section. */
@@ -366,7 +373,8 @@ static_assert(offsetof(struct nestvirt_target, nested_state) == 48);
 static_assert(offsetof(struct nestvirt_target, tag_stats) == 56);
 static_assert(sizeof(struct nestvirt_target) == 64);
 static_assert(offsetof(struct nestvirt_hook_ops, tags_entry) == 24);
-static_assert(sizeof(struct nestvirt_hook_ops) == 32);
+static_assert(offsetof(struct nestvirt_hook_ops, mapping) == 32);
+static_assert(sizeof(struct nestvirt_hook_ops) == 40);
 static_assert(offsetof(struct nestvirt_tags_call, l1_tag) == 12);
 static_assert(offsetof(struct nestvirt_tags_call, slot) == 24);
 static_assert(offsetof(struct nestvirt_tags_call, evicted) == 36);

@@ -13,11 +13,21 @@
 #include <nestvirt/hooks.h>
 
 DECLARE_STATIC_KEY_FALSE(nestvirt_hooks_key);
+DECLARE_STATIC_KEY_FALSE(nestvirt_tags_key);
 
 /* Whether nestvirt.ko is attached; free (a patched jump) when it is not. */
 static __always_inline bool nestvirt_attached(void)
 {
 	return static_branch_unlikely(&nestvirt_hooks_key);
+}
+
+/*
+ * Whether the attached nestvirt maps VPIDs/ASIDs (tags > 0); free when it
+ * does not, so that the mapping's hooks cost nothing with tags=0.
+ */
+static __always_inline bool nestvirt_tags_on(void)
+{
+	return static_branch_unlikely(&nestvirt_tags_key);
 }
 
 /*
@@ -114,7 +124,7 @@ bool __nestvirt_svm_tags_transition(struct kvm_vcpu *vcpu, bool entry);
 static __always_inline bool nestvirt_svm_tags_transition(struct kvm_vcpu *vcpu,
 							 bool entry)
 {
-	if (!nestvirt_attached())
+	if (!nestvirt_tags_on())
 		return false;
 	return __nestvirt_svm_tags_transition(vcpu, entry);
 }
@@ -130,7 +140,7 @@ bool __nestvirt_svm_tags_asid(struct vcpu_svm *svm, struct svm_cpu_data *sd);
 static __always_inline bool nestvirt_svm_tags_asid(struct vcpu_svm *svm,
 						   struct svm_cpu_data *sd)
 {
-	if (!nestvirt_attached())
+	if (!nestvirt_tags_on())
 		return false;
 	return __nestvirt_svm_tags_asid(svm, sd);
 }
@@ -143,7 +153,7 @@ void __nestvirt_svm_tags_flush(struct kvm_vcpu *vcpu);
  */
 static __always_inline void nestvirt_svm_tags_flush(struct kvm_vcpu *vcpu)
 {
-	if (nestvirt_attached())
+	if (nestvirt_tags_on())
 		__nestvirt_svm_tags_flush(vcpu);
 }
 
@@ -248,7 +258,7 @@ void __nestvirt_vmx_tags_entry(struct vcpu_vmx *vmx, struct vmcs12 *vmcs12);
 static __always_inline void nestvirt_vmx_tags_entry(struct vcpu_vmx *vmx,
 						    struct vmcs12 *vmcs12)
 {
-	if (nestvirt_attached())
+	if (nestvirt_tags_on())
 		__nestvirt_vmx_tags_entry(vmx, vmcs12);
 }
 
@@ -265,7 +275,7 @@ static __always_inline bool nestvirt_vmx_tags_invvpid(struct vcpu_vmx *vmx,
 						      u32 type, u16 vpid,
 						      int cpu)
 {
-	if (!nestvirt_attached())
+	if (!nestvirt_tags_on())
 		return false;
 	return __nestvirt_vmx_tags_invvpid(vmx, type, vpid, cpu);
 }

@@ -85,7 +85,7 @@ static bool nestvirt_svm_tags_entry(struct vcpu_svm *svm)
 	u64 gen;
 	u32 s;
 
-	if (!st || !nestvirt_tags_maybe_on())
+	if (!st)
 		goto unmapped;
 	t = &st->tags;
 	call.map = t->map;

@@ -9,12 +9,6 @@
 /* The mapping's counters; in_use is a gauge over every vCPU. */
 static DEFINE_PER_CPU(struct nestvirt_tag_stats, nestvirt_tag_counters);
 static atomic64_t nestvirt_tags_in_use = ATOMIC64_INIT(0);
-/*
- * The nestvirt_policy_gen under which nestvirt said its mapping is off
- * (tags=0): no call into nestvirt.ko until the next attach or mode change,
- * so that an attached nestvirt that maps nothing costs a compare.
- */
-static atomic64_t nestvirt_tags_off_gen = ATOMIC64_INIT(0);
 
 static void nestvirt_tag_stats(struct nestvirt_tag_stats *out)
 {
@@ -42,20 +36,11 @@ static void nestvirt_tags_account(u32 *share, u32 in_use)
 }
 
 /*
- * Whether nestvirt maps tags under the current policy, as far as the glue
- * knows without asking.
- */
-static bool nestvirt_tags_maybe_on(void)
-{
-	return atomic64_read(&nestvirt_tags_off_gen) !=
-	       atomic64_read_acquire(&nestvirt_policy_gen);
-}
-
-/*
  * Hands @call to nestvirt, on a vCPU whose map was started under policy
  * @map_gen (0: never). Returns the policy generation the answer holds for,
  * with @call's outputs set; 0 when nestvirt maps nothing (detached, or
- * tags=0), and @call says nothing.
+ * tags=0: the hooks are off then, but may still be running when that
+ * changes), and @call says nothing.
  */
 static u64 nestvirt_tags_call(struct nestvirt_tags_call *call, u64 map_gen)
 {
@@ -65,15 +50,12 @@ static u64 nestvirt_tags_call(struct nestvirt_tags_call *call, u64 map_gen)
 	guard(preempt)();
 	ops = rcu_dereference_sched(nestvirt_ops);
 	gen = atomic64_read_acquire(&nestvirt_policy_gen);
-	if (!ops || !ops->tags_entry ||
-	    gen == atomic64_read(&nestvirt_tags_off_gen))
+	if (!ops || !ops->tags_entry)
 		return 0;
 	call->fresh = map_gen != gen;
 	ops->tags_entry(call);
-	if (call->slot == NESTVIRT_TAGS_OFF) {
-		atomic64_set(&nestvirt_tags_off_gen, gen);
+	if (call->slot == NESTVIRT_TAGS_OFF)
 		return 0;
-	}
 	if (call->evicted)
 		this_cpu_inc(nestvirt_tag_counters.evictions);
 	return gen;

@@ -103,8 +103,7 @@ static bool nestvirt_vmx_tags_map(struct vcpu_vmx *vmx, struct vmcs12 *vmcs12)
 		return false;
 	t = &st->tags;
 	if (!enable_ept || !enable_vpid || !vmx->nested.vpid02 ||
-	    !nested_cpu_has_vpid(vmcs12) || !call.l1_tag ||
-	    !nestvirt_tags_maybe_on())
+	    !nested_cpu_has_vpid(vmcs12) || !call.l1_tag)
 		goto unmapped;
 	call.map = t->map;
 	gen = nestvirt_tags_call(&call, t->gen);

@@ -36,7 +36,14 @@ pub(crate) static HOOK_OPS: NestvirtHookOps = NestvirtHookOps {
     msr_entry: Some(msr_entry),
     checking: Some(checking),
     tags_entry: Some(tags::tags_entry),
+    mapping: Some(mapping),
 };
+
+/// `nestvirt_hook_ops.mapping`: whether the VPID/ASID mapping is on
+/// (`tags` > 0), on either backend.
+extern "C" fn mapping() -> bool {
+    tags::capacity() > 0
+}
 
 /// `nestvirt_hook_ops.checking`: whether some class of the attached
 /// backend's catalogue is not off, or the VPID/ASID mapping is on. Before

@@ -301,6 +301,8 @@ pub(crate) struct NestvirtHookOps {
     pub(crate) checking: Option<unsafe extern "C" fn() -> bool>,
     /// A guest operation on tags, for the VPID/ASID mapping.
     pub(crate) tags_entry: Option<TagsEntryFn>,
+    /// Whether the VPID/ASID mapping is on; its hooks are off otherwise.
+    pub(crate) mapping: Option<unsafe extern "C" fn() -> bool>,
 }
 
 /// `struct nestvirt_target`: what a hooked vendor module exports.
@@ -423,7 +425,8 @@ const _: () = {
     assert!(size_of::<NestvirtVerdict>() == 32);
     assert!(size_of::<NestvirtReplays>() == 16);
     assert!(offset_of!(NestvirtHookOps, tags_entry) == 24);
-    assert!(size_of::<NestvirtHookOps>() == 32);
+    assert!(offset_of!(NestvirtHookOps, mapping) == 32);
+    assert!(size_of::<NestvirtHookOps>() == 40);
     assert!(offset_of!(NestvirtTagsCall, l1_tag) == 12);
     assert!(offset_of!(NestvirtTagsCall, slot) == 24);
     assert!(offset_of!(NestvirtTagsCall, evicted) == 36);

@@ -312,6 +312,12 @@ struct nestvirt_hook_ops {
 	bool (*checking)(void);
 	/* A guest operation on tags; see struct nestvirt_tags_call. */
 	void (*tags_entry)(struct nestvirt_tags_call *call);
+	/*
+	 * Whether nestvirt maps tags (tags > 0). When not, the glue calls
+	 * tags_entry() for nothing and its mapping's hooks are off; asked
+	 * when checking() is.
+	 */
+	bool (*mapping)(void);
 };
 
 /* What nestvirt_state_call.op asks for (nestvirt's state ioctls). */
