@@ -90,23 +90,18 @@ impl<const N: usize> Default for TagMap<N> {
 
 impl<const N: usize> TagMap<N> {
     /// An empty map using all `N` host tags.
-    pub const fn new() -> Self {
+    pub fn new() -> Self {
         Self::with_capacity(N)
     }
 
     /// An empty map using the first `capacity` host tags (at most `N`, at
     /// least 1).
-    pub const fn with_capacity(capacity: usize) -> Self {
-        let capacity = if capacity > N { N } else { capacity };
+    pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            slots: [Slot {
-                used: 0,
-                l1: 0,
-                mapped: 0,
-            }; N],
+            slots: [Slot::default(); N],
             clock: 0,
             evictions: 0,
-            capacity: if capacity == 0 { 1 } else { capacity as u32 },
+            capacity: u32::try_from(capacity.clamp(1, N.max(1))).unwrap_or(1),
             reserved: 0,
         }
     }
@@ -230,7 +225,7 @@ impl<const N: usize> TagMap<N> {
     /// another capacity (zeroed bytes, the kernel's first use) starts empty
     /// with this one. The kernel's one call per guest operation.
     pub fn decide(&mut self, capacity: usize, ops: impl IntoIterator<Item = TagOp>) -> Decision {
-        if self.capacity() != capacity.clamp(1, N) {
+        if self.capacity() != capacity.clamp(1, N.max(1)) {
             self.set_capacity(capacity);
         }
         let evictions = self.evictions;
