@@ -39,13 +39,13 @@ results_ok() {
 	! grep -q '^not ok' "$out/results.tap"
 }
 
-# tags_table OFF_LOG ON_LOG: one line per K from nestvirt_svm_tags_test's
-# "tags:" lines, without the mapping (tags=0) and with it (tags=8).
+# tags_table OFF_LOG ON_LOG CLOCK: one line per K from the tag switch tests'
+# "tags:" lines, without the mapping (stock, or tags=0) and with it (tags=8).
 tags_table() {
 	local k='s/^tags: K=\([0-9]*\) .*per_1000_switches=\([0-9]*\) ns_per_switch=\([0-9]*\).*tag_flushes=\([0-9]*\) evictions=\([0-9]*\).*/\1 \2 \3 \4 \5/p'
-	paste -d' ' <(sed -n "$k" "$1") <(sed -n "$k" "$2") | awk '
-		NF == 10 { printf "tags: K=%-2d KVM flushes: stock %d, with nestvirt %d; host tags nestvirt flushed %d (evictions %d); wall clock %.0f vs %.0f us per switch\n",
-			$1, $2, $7, $9, $10, $3 / 1000, $8 / 1000; n++ }
+	paste -d' ' <(sed -n "$k" "$1") <(sed -n "$k" "$2") | awk -v clock="$3" '
+		NF == 10 { printf "tags: K=%-2d KVM flushes: without the mapping %d, with it (tags=8) %d; host tags nestvirt flushed %d (evictions %d); %.1f vs %.1f us per switch (%s)\n",
+			$1, $2, $7, $9, $10, $3 / 1000, $8 / 1000, clock; n++ }
 		END { exit n == 0 }'
 }
 
@@ -58,7 +58,7 @@ run_amd() {
 	echo "--- migration: NESTVIRT_GET_STATE/SET_STATE with L2 running (restores into fresh VMs, 1000 round trips):"
 	sed -n 's/^# state: /state: /p' "$out/logs/demo.nestvirt_svm_state_test.log" 2>/dev/null || true
 	echo "--- ASID mapping (SVM): an L1 switching between K L2s (an ASID each), KVM's TLB flushes per 1000 switches:"
-	tags_table "$out/logs/demo.tags_off.log" "$out/logs/demo.tags_on.log" || true
+	tags_table "$out/logs/demo.tags_off.log" "$out/logs/demo.tags_on.log" "wall clock" || true
 	echo "--- nestvirtctl tags (after the mapped run):"
 	cat "$out/logs/demo.nestvirtctl_tags.log" 2>/dev/null || true
 	echo "--- nestvirtctl status (in the emulated host, after the demo):"
@@ -81,7 +81,7 @@ run_intel() {
 		sed 's/^# //' || true
 	echo "--- VPID mapping: an L1 switching between K L2s (a VPID each), KVM's TLB flushes per 1000 switches:"
 	tags_table <(sed -n 's/^# tags, stock: /tags: /p' "$out/console.log") \
-		<(sed -n 's/^# tags, tags: /tags: /p' "$out/console.log") || true
+		<(sed -n 's/^# tags, tags: /tags: /p' "$out/console.log") "Bochs clock" || true
 	sed -n 's/^# ctl-tags: //p' "$out/console.log" 2>/dev/null || true
 	echo "--- nestvirtctl in the emulated host, after the tests:"
 	sed -n 's/^# ctl: //p' "$out/console.log" 2>/dev/null || true
