@@ -176,11 +176,12 @@ bool __nestvirt_vmx_tags_invvpid(struct vcpu_vmx *vmx, u32 type, u16 vpid,
 	gen = nestvirt_tags_call(&call, t->gen);
 	if (gen != t->gen) {
 		/*
-		 * The policy changed since the map started: stop mapping at
-		 * the next entry; flush every host tag there, as KVM would.
+		 * nestvirt is detaching, or its policy changed since the map
+		 * started: KVM flushes vpid02 (the VPID L2 runs on now) as it
+		 * would without the mapping, which may never run again; if it
+		 * does, it restarts on VPIDs it flushes before use.
 		 */
-		t->pending = GENMASK(NESTVIRT_TAGS_MAX - 1, 0);
-		return true;
+		return false;
 	}
 	if (cpu == vmx->nested.vmcs02.cpu)
 		nestvirt_vmx_tags_flush(t, call.flush);
