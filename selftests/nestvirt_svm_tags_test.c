@@ -44,9 +44,15 @@ static void run_l2(int i, u8 tlb_control, u64 odd_val)
 	GUEST_ASSERT_EQ(vmcb->save.rax, tags_expected(i, odd_val));
 }
 
+/* One switch with TLB_CONTROL 0: the measured switches. */
+static void switch_l2(int i, u64 odd_val)
+{
+	run_l2(i, 0, odd_val);
+}
+
 static void l1_guest_code(void)
 {
-	int k, i, n;
+	int i, n;
 
 	for (i = 0; i < MAX_L2; i++) {
 		generic_svm_setup(l2_svm[i], l2_guest_code);
@@ -54,14 +60,7 @@ static void l1_guest_code(void)
 		if (i % 2)
 			l2_svm[i]->vmcb->save.cr3 = odd_cr3;
 	}
-	for (k = 0; k < ARRAY_SIZE(tags_ks); k++) {
-		for (i = 0; i < tags_ks[k]; i++)
-			run_l2(i, 0, VAL_B);
-		GUEST_SYNC(tags_ks[k]);
-		for (n = 0; n < SWITCHES; n++)
-			run_l2(n % tags_ks[k], 0, VAL_B);
-		GUEST_SYNC(tags_ks[k]);
-	}
+	tags_l1_switches(switch_l2);
 	/* Flush by TLB_CONTROL 03h (this guest's ASID). */
 	GUEST_SYNC(TAGS_STAGE_C);
 	for (i = 1; i < 4; i += 2)

@@ -35,6 +35,25 @@
 
 static const int tags_ks[] = { 2, 4, 8, 16 };
 
+/*
+ * L1: the measured stages. For each K, one switch to each L2 (warm-up),
+ * then SWITCHES switches round-robin; @run_l2 switches to L2 @i and checks
+ * it read tags_expected(@i, @odd_val).
+ */
+static void tags_l1_switches(void (*run_l2)(int i, u64 odd_val))
+{
+	int k, i, n;
+
+	for (k = 0; k < ARRAY_SIZE(tags_ks); k++) {
+		for (i = 0; i < tags_ks[k]; i++)
+			run_l2(i, VAL_B);
+		GUEST_SYNC(tags_ks[k]);
+		for (n = 0; n < SWITCHES; n++)
+			run_l2(n % tags_ks[k], VAL_B);
+		GUEST_SYNC(tags_ks[k]);
+	}
+}
+
 /* What L2 @i reads at the test address when the odd L2s see @odd_val. */
 static inline u64 tags_expected(int i, u64 odd_val)
 {

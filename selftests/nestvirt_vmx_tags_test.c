@@ -63,7 +63,7 @@ static void invvpid_ok(u64 type, u64 vpid)
 
 static void l1_guest_code(void)
 {
-	int k, i, n;
+	int i, n;
 
 	GUEST_ASSERT(prepare_for_vmx_operation(l2_vmx[0]));
 	for (i = 0; i < MAX_L2; i++) {
@@ -76,14 +76,7 @@ static void l1_guest_code(void)
 			vmwrite(GUEST_CR3, odd_cr3);
 		l2_rsp[i] = vmreadz(GUEST_RSP);
 	}
-	for (k = 0; k < ARRAY_SIZE(tags_ks); k++) {
-		for (i = 0; i < tags_ks[k]; i++)
-			run_l2(i, VAL_B);
-		GUEST_SYNC(tags_ks[k]);
-		for (n = 0; n < SWITCHES; n++)
-			run_l2(n % tags_ks[k], VAL_B);
-		GUEST_SYNC(tags_ks[k]);
-	}
+	tags_l1_switches(run_l2);
 	/* Flush each odd L2's VPID by INVVPID single-context. */
 	GUEST_SYNC(TAGS_STAGE_C);
 	for (i = 1; i < 4; i += 2)
