@@ -28,9 +28,15 @@ static void nestvirt_tag_stats(struct nestvirt_tag_stats *out)
 	out->in_use = atomic64_read(&nestvirt_tags_in_use);
 }
 
-/* A vCPU's share of the in_use gauge, @share, becomes @in_use. */
+/*
+ * A vCPU's share of the in_use gauge, @share, becomes @in_use. Called on
+ * every mapped entry, where the share rarely changes: the shared atomic is
+ * touched only when it does.
+ */
 static void nestvirt_tags_account(u32 *share, u32 in_use)
 {
+	if (in_use == *share)
+		return;
 	atomic64_add((s64)in_use - *share, &nestvirt_tags_in_use);
 	*share = in_use;
 }
