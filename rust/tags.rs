@@ -57,19 +57,6 @@ pub(crate) fn capacity() -> usize {
     usize::try_from(raw).unwrap_or(0).min(NESTVIRT_TAGS_MAX)
 }
 
-/// INVVPID's type (SDM 31.3) with its VPID, as KVM checked them.
-fn invvpid(kind: u32, vpid: u32) -> Option<Invvpid> {
-    let vpid = u16::try_from(vpid).ok()?;
-    Some(match kind {
-        // The address does not matter: the glue flushes whole host tags.
-        0 => Invvpid::IndividualAddress { vpid, addr: 0 },
-        1 => Invvpid::SingleContext { vpid },
-        2 => Invvpid::AllContext,
-        3 => Invvpid::SingleContextRetainingGlobals { vpid },
-        _ => return None,
-    })
-}
-
 /// The decision for `call`, on `map` using `capacity` host tags.
 fn decide(call: &NestvirtTagsCall, map: &mut Map, capacity: usize) -> Option<Decision> {
     match call.op {
@@ -83,8 +70,9 @@ fn decide(call: &NestvirtTagsCall, map: &mut Map, capacity: usize) -> Option<Dec
             Some(vmx::vm_entry(map, capacity, vpid12))
         }
         NESTVIRT_TAGS_VMX_INVVPID => {
-            // An INVVPID the glue could not name flushes every host tag.
-            let op = invvpid(call.arg, call.l1_tag).unwrap_or(Invvpid::AllContext);
+            // The address does not matter: the glue flushes whole host
+            // tags. An INVVPID the glue could not name flushes them all.
+            let op = Invvpid::from_type(call.arg, call.l1_tag, 0).unwrap_or(Invvpid::AllContext);
             Some(vmx::invvpid_decision(map, capacity, op))
         }
         _ => None,

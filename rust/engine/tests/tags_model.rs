@@ -439,3 +439,28 @@ fn vmx_decisions_flush_the_host_tags_invvpid_names() {
     );
     assert_eq!(map.in_use(), 2);
 }
+
+/// INVVPID's raw type and VPID, as the kernel gets them, name the type the
+/// SDM gives each number; reserved types and VPIDs past 16 bits name none.
+#[test]
+fn invvpid_types_from_their_numbers() {
+    use vmx::Invvpid;
+    assert_eq!(
+        Invvpid::from_type(0, 7, 0x1000),
+        Some(Invvpid::IndividualAddress {
+            vpid: 7,
+            addr: 0x1000
+        })
+    );
+    assert_eq!(
+        Invvpid::from_type(1, 7, 0),
+        Some(Invvpid::SingleContext { vpid: 7 })
+    );
+    assert_eq!(Invvpid::from_type(2, 7, 0), Some(Invvpid::AllContext));
+    assert_eq!(
+        Invvpid::from_type(3, 0xffff, 0),
+        Some(Invvpid::SingleContextRetainingGlobals { vpid: 0xffff })
+    );
+    assert_eq!(Invvpid::from_type(4, 7, 0), None);
+    assert_eq!(Invvpid::from_type(1, 0x1_0000, 0), None);
+}

@@ -18,6 +18,23 @@ pub enum Invvpid {
     SingleContextRetainingGlobals { vpid: u16 },
 }
 
+impl Invvpid {
+    /// INVVPID of type `kind` (SDM 31.3: 0 individual-address, 1 single-
+    /// context, 2 all-context, 3 single-context-retaining-globals) with
+    /// the descriptor's `vpid` and linear address `addr`; `None` for a
+    /// reserved type or a VPID past 16 bits (INVVPID fails on those).
+    pub fn from_type(kind: u32, vpid: u32, addr: u64) -> Option<Self> {
+        let vpid = u16::try_from(vpid).ok()?;
+        Some(match kind {
+            0 => Self::IndividualAddress { vpid, addr },
+            1 => Self::SingleContext { vpid },
+            2 => Self::AllContext,
+            3 => Self::SingleContextRetainingGlobals { vpid },
+            _ => return None,
+        })
+    }
+}
+
 /// What an INVVPID executed by L1 does to L2's tags. Types 0, 1 and 3 with
 /// VPID 0 fail (VMfailValid) and invalidate nothing; VPID 0's translations
 /// are L1's own, which are not in the map.
