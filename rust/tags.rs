@@ -33,6 +33,7 @@ use core::mem::{
 
 extern "C" {
     fn nestvirt_param_tags() -> u32;
+    fn nestvirt_param_tags_break_flush() -> bool;
 }
 
 /// `slot` for an operation that runs L2 on no host tag (an invalidation, or
@@ -55,6 +56,14 @@ pub(crate) fn capacity() -> usize {
     // that the parameter parser wrote before the module's init ran.
     let raw = unsafe { nestvirt_param_tags() };
     usize::try_from(raw).unwrap_or(0).min(NESTVIRT_TAGS_MAX)
+}
+
+/// The `tags_break_flush` parameter (testing only): skip every flush the
+/// mapping owes, so that the staleness test can show it catches that.
+fn break_flush() -> bool {
+    // SAFETY: `nestvirt_param_tags_break_flush` takes nothing and reads a
+    // plain bool that the parameter parser wrote before init ran.
+    unsafe { nestvirt_param_tags_break_flush() }
 }
 
 /// The decision for `call`, on `map` using `capacity` host tags.
@@ -116,7 +125,7 @@ pub(crate) unsafe extern "C" fn tags_entry(call: *mut NestvirtTagsCall) {
         .slot
         .and_then(|s| u32::try_from(s).ok())
         .unwrap_or(NO_SLOT);
-    call.flush = decision.flush;
+    call.flush = if break_flush() { 0 } else { decision.flush };
     call.in_use = u32::try_from(decision.in_use).unwrap_or(u32::MAX);
     call.evicted = u32::from(decision.evicted);
 }

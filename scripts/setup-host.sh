@@ -57,7 +57,7 @@ BOOKWORM_PKGS=(
 	busybox-static
 	bochs bochs-term bochsbios seabios syslinux syslinux-common mtools dosfstools
 	bsdextrautils uuid-dev
-	dkms dh-dkms debhelper dpkg-dev fakeroot lintian patch
+	dkms dh-dkms debhelper dpkg-dev fakeroot lintian patch curl ca-certificates
 )
 
 install_packages() {
@@ -130,4 +130,6 @@ install_packages
 fetch_kernel_source
 install_bindgen
 install_virtme_ng
+# After the packages: it needs gcc, make, patch and curl.
+log "Bochs 3.0: $(bash "$here/build-bochs.sh")"
 log "done: kernel source $KSRC, tools in $NESTVIRT_TOOLS"

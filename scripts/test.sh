@@ -118,6 +118,12 @@ intel_host_tests() {
 		"$NESTVIRT_ROOT/build/results/intel"
 }
 
+# The staleness test under Bochs 3.0 with its VPID-tagged TLB.
+intel_tagged_host_tests() {
+	emulated_host emulated-intel-tagged boot_intel_host_tagged "$KBUILD" "$NV_MODDIR" \
+		"$NESTVIRT_ROOT/build/results/intel-tagged"
+}
+
 setup() { bash "$here/setup-host.sh"; }
 
 if phase "setup: packages, source, tools" setup; then
@@ -127,6 +133,7 @@ if phase "setup: packages, source, tools" setup; then
 		phase "packages: .deb, lintian, DKMS" packages
 		phase "emulated AMD host" amd_host_tests
 		phase "emulated Intel host (Bochs)" intel_host_tests
+		phase "emulated Intel, tagged TLB" intel_tagged_host_tests
 	fi
 fi
 

@@ -40,7 +40,7 @@ static const int tags_ks[] = { 2, 4, 8, 16 };
  * then SWITCHES switches round-robin; @run_l2 switches to L2 @i and checks
  * it read tags_expected(@i, @odd_val).
  */
-static void tags_l1_switches(void (*run_l2)(int i, u64 odd_val))
+static inline void tags_l1_switches(void (*run_l2)(int i, u64 odd_val))
 {
 	int k, i, n;
 

@@ -11,9 +11,10 @@
  * virtual address, also after the host changes the odd L2s' mapping and
  * L1 flushes it with INVVPID single-context, then all-context; without
  * the mapping, at least one KVM flush per switch; with it and K <= N, no
- * KVM flush, and nestvirt's counters agree. Bochs's TLB carries no VPID
- * and flushes on every VM entry and exit, so a missing flush cannot show
- * here as a stale value (Documentation/nestvirt/tags.rst).
+ * KVM flush, and nestvirt's counters agree. Bochs 2.7's TLB carries no
+ * VPID and flushes on every VM entry and exit, so a missing flush cannot
+ * show here as a stale value: nestvirt_vmx_stale_test, under the Bochs
+ * with a VPID-tagged TLB, is the test that can (Documentation/nestvirt/tags.rst).
  */
 #include "nestvirt_tags_util.h"
 

@@ -90,11 +90,39 @@ static const struct kernel_param_ops nestvirt_tags_ops = {
 
 module_param_cb(tags, &nestvirt_tags_ops, &nestvirt_tags, 0444);
 MODULE_PARM_DESC(tags,
-		 "SVM: host ASIDs per vCPU for the ASIDs L1 gives its L2s, so that L1 switching between L2s flushes no TLB (KVM flushes on every nested entry and exit): 0 (off, the default) to 16. Counters: NESTVIRT_GET_TAGS (nestvirtctl tags).");
+		 "Host tags per vCPU for the tags L1 gives its L2s (SVM: ASIDs, VMX: VPIDs), so that L1 switching between L2s flushes no TLB (KVM flushes on every nested transition or VPID change): 0 (off, the default) to 16. Counters: NESTVIRT_GET_TAGS (nestvirtctl tags).");
+
+/*
+ * Testing only: the staleness test (selftests/nestvirt_vmx_stale_test.c
+ * under the Bochs with a VPID-tagged TLB) must fail when the mapping skips
+ * the flushes it owes; this makes it skip them. It taints the kernel.
+ */
+static bool nestvirt_tags_break_flush;
+
+static int nestvirt_tags_break_flush_set(const char *val, const struct kernel_param *kp)
+{
+	int ret = param_set_bool(val, kp);
+
+	if (!ret && *(bool *)kp->arg) {
+		pr_warn("nestvirt: tags_break_flush=1: the VPID/ASID mapping skips every TLB flush it owes, for the staleness test only; tainting the kernel\n");
+		add_taint(TAINT_TEST, LOCKDEP_STILL_OK);
+	}
+	return ret;
+}
+
+static const struct kernel_param_ops nestvirt_tags_break_flush_ops = {
+	.set = nestvirt_tags_break_flush_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(tags_break_flush, &nestvirt_tags_break_flush_ops, &nestvirt_tags_break_flush, 0444);
+MODULE_PARM_DESC(tags_break_flush,
+		 "Testing only, never in production: with tags=N the mapping skips the TLB flushes it owes (a reused host tag, L1's INVVPID or TLB_CONTROL), so that the staleness test shows it would catch that bug. Taints the kernel (TAINT_TEST). Default 0.");
 
 unsigned int nestvirt_param_mode(void);
 unsigned int nestvirt_param_hardening(void);
 unsigned int nestvirt_param_tags(void);
+bool nestvirt_param_tags_break_flush(void);
 
 /* The mode given at load time (NESTVIRT_MODE_*), already validated. */
 unsigned int nestvirt_param_mode(void)
@@ -115,4 +143,10 @@ unsigned int nestvirt_param_hardening(void)
 unsigned int nestvirt_param_tags(void)
 {
 	return nestvirt_tags;
+}
+
+/* Whether the mapping must skip the flushes it owes (testing only). */
+bool nestvirt_param_tags_break_flush(void)
+{
+	return nestvirt_tags_break_flush;
 }

@@ -3,7 +3,10 @@
 # with EPT, VPID, unrestricted guest, shadow VMCS, vNMI; no APICv) and runs
 # scripts/bochs/init there: the kernel's nested VMX selftests with the stock
 # kvm-intel and again with the hooked kvm-intel + nestvirt, then nestvirt's
-# VMX selftests. Sourced by test.sh, after common.sh.
+# VMX selftests (boot_intel_host). boot_intel_host_tagged boots the same
+# disk's "stale" suite under the Bochs 3.0 the project builds
+# (scripts/build-bochs.sh) with its VPID-tagged TLB on. Sourced by test.sh,
+# after common.sh.
 #
 # Bochs has no shared filesystem and no isa-debug-exit: everything goes in a
 # busybox initramfs on a SYSLINUX disk image, and the results come back as
@@ -131,9 +134,10 @@ bochs_cached_disk() {
 	echo "$cache/disk.img"
 }
 
-# bochs_rc IMG SERIAL LOG: the bochsrc.
+# bochs_rc IMG SERIAL LOG [VERSION]: the bochsrc, for Bochs 2.7 (bookworm's,
+# with the term display) or 3.0 (ours: no display, no sound driver).
 bochs_rc() {
-	local img=$1 serial=$2 log=$3
+	local img=$1 serial=$2 log=$3 version=${4:-2.7}
 	cat <<-EOF
 	# Written by scripts/lib/bochs-host.sh.
 	megs: $BOCHS_MEGS
@@ -141,7 +145,7 @@ bochs_rc() {
 	romimage: file=/usr/share/seabios/bios.bin
 	vgaromimage: file=/usr/share/seabios/vgabios-stdvga.bin
 	pci: enabled=1, chipset=i440fx
-	display_library: term
+	display_library: $([ "$version" = 3.0 ] && echo nogui || echo term)
 	clock: sync=none, time0=local
 	boot: disk
 	ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
@@ -150,7 +154,7 @@ bochs_rc() {
 	mouse: enabled=0
 	# No sound: Bochs would open an ALSA device the machine may not have.
 	speaker: enabled=0
-	sound: driver=dummy
+	$([ "$version" = 3.0 ] || echo "sound: driver=dummy")
 	log: $log
 	panic: action=fatal
 	error: action=report
@@ -181,9 +185,25 @@ bochs_watch() {
 # console.log, dmesg.txt, bochs.log, bochsrc). Returns 0 when the guest
 # printed its whole TAP block (the TAP says which tests passed), 1 otherwise.
 boot_intel_host() {
-	local kbuild=$1 moddir=$2 outdir=$3
-	local testdir=$NESTVIRT_ROOT/build/selftests/static cache=$NESTVIRT_ROOT/build/bochs
-	local img rc=0 t0=$SECONDS pid
+	bochs_boot 2.7 default "$@"
+}
+
+# boot_intel_host_tagged KBUILD MODDIR OUTDIR: the "stale" suite of
+# scripts/bochs/init under Bochs 3.0 with BOCHS_TAGGED_TLB (translations
+# tagged by VPID and EPTP survive VM entries and exits, as on hardware), so
+# that a missing TLB flush shows as a stale read. As boot_intel_host.
+boot_intel_host_tagged() {
+	bochs_boot 3.0 stale "$@"
+}
+
+# bochs_boot VERSION SUITES KBUILD MODDIR OUTDIR: boots Bochs VERSION (2.7,
+# bookworm's, or 3.0, scripts/build-bochs.sh's) on the disk whose /init
+# runs SUITES (init's "nvsuites", from the kernel command line).
+bochs_boot() {
+	local version=$1 suites=$2 kbuild=$3 moddir=$4 outdir=$5
+	local testdir=$NESTVIRT_ROOT/build/selftests/static cache=$NESTVIRT_ROOT/build/bochs/$suites
+	local img rc=0 t0=$SECONDS pid bochs3
+	local BOCHS_CMDLINE="$BOCHS_CMDLINE nvsuites=$suites"
 	rm -rf "$outdir" && mkdir -p "$outdir"
 	img=$(bochs_cached_disk "$kbuild" "$moddir" "$testdir" "$cache") || return 1
 	# A private copy: Bochs locks (and may write) its image, and the copy
@@ -191,15 +211,24 @@ boot_intel_host() {
 	# -unlock and the rm below make sure none stops this one.
 	cp "$img" "$outdir/disk.img"
 	rm -f "$outdir"/*.lock
-	bochs_rc "$outdir/disk.img" "$outdir/serial.txt" "$outdir/bochs.log" >"$outdir/bochsrc"
-	# bochs-bin is built with the debugger: -rc runs "c" (continue) at once,
-	# and "quit" should the simulation ever stop into the debugger. The term
-	# display wants a tty, which script(1) gives it, and a terminal type,
-	# which CI jobs may not set (then curses fails: "Error opening terminal").
-	printf 'c\nquit\n' >"$outdir/debugger.rc"
-	(cd "$outdir" && TERM=xterm exec timeout -k 10 "$NV_BOCHS_TIMEOUT" \
-		script -qfec "bochs -f bochsrc -rc debugger.rc -unlock" /dev/null) \
-		</dev/null >"$outdir/bochs-tty.log" 2>&1 &
+	bochs_rc "$outdir/disk.img" "$outdir/serial.txt" "$outdir/bochs.log" "$version" >"$outdir/bochsrc"
+	if [ "$version" = 3.0 ]; then
+		bochs3=$(bash "$NESTVIRT_ROOT/scripts/build-bochs.sh") || return 1
+		# No display, no debugger: it needs no tty. 16 tagged contexts:
+		# L0, L1 and every L2 VPID the stale test uses, with room.
+		(cd "$outdir" && BOCHS_TAGGED_TLB=${NV_BOCHS_TAGGED_TLB-16} exec timeout -k 10 "$NV_BOCHS_TIMEOUT" \
+			"$bochs3" -q -f bochsrc -unlock) </dev/null >"$outdir/bochs-tty.log" 2>&1 &
+	else
+		# bochs-bin is built with the debugger: -rc runs "c" (continue) at
+		# once, and "quit" should the simulation ever stop into the
+		# debugger. The term display wants a tty, which script(1) gives
+		# it, and a terminal type, which CI jobs may not set (then curses
+		# fails: "Error opening terminal").
+		printf 'c\nquit\n' >"$outdir/debugger.rc"
+		(cd "$outdir" && TERM=xterm exec timeout -k 10 "$NV_BOCHS_TIMEOUT" \
+			script -qfec "bochs -f bochsrc -rc debugger.rc -unlock" /dev/null) \
+			</dev/null >"$outdir/bochs-tty.log" 2>&1 &
+	fi
 	pid=$!
 	bochs_watch "$pid" "$outdir/serial.txt" || rc=$?
 	# Bochs exits with 1 after the guest's ACPI power-off; 124 is the limit.
