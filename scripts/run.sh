@@ -13,8 +13,9 @@
 #   enforce mode, the kernel's nested VMX selftests, nestvirt's live VMX
 #   rule test (each rule in enforce, audit and off), an L1 switching
 #   between L2s with and without nestvirt's VPID mapping, nestvirtctl;
-#   then, under Bochs 3.0 with a VPID-tagged TLB, the mapping's staleness
-#   test (and the stale reads it catches when the flushes are skipped).
+#   then, under Bochs 3.0 (APICv, a VPID-tagged TLB), the kernel's APIC
+#   selftests stock and attached, and the mapping's staleness test (and the
+#   stale reads it catches when the flushes are skipped).
 #
 # run.sh [--amd | --intel]: both hosts by default, or one.
 set -euo pipefail
@@ -99,8 +100,10 @@ run_intel() {
 # with a TLB tagged by VPID and EPTP (a missing flush shows as a stale read).
 run_intel_tagged() {
 	local out=$NESTVIRT_ROOT/build/results/run-intel-tagged rc=0
-	echo "=== Intel: the VPID mapping's staleness test under Bochs 3.0 with a VPID-tagged TLB (about a minute)..."
+	echo "=== Intel: Bochs 3.0 (APICv, a VPID-tagged TLB): the kernel's APIC selftests and the VPID mapping's staleness test (about a minute)..."
 	boot_intel_host_tagged "$KBUILD" "$NV_MODDIR" "$out" || rc=$?
+	echo "--- the kernel's APIC selftests, kvm-intel with enable_apicv=Y, stock and with nestvirt enforcing:"
+	grep -E '^(ok|not ok) [0-9]+ apicv-[a-z]+/[a-z_0-9]+_test' "$out/results.tap" 2>/dev/null || true
 	echo "--- 4 L2s, VPIDs 1-4, one virtual address on two pages; switches and each INVVPID type of a moved mapping:"
 	grep -E '^(ok|not ok) [0-9]+ stale' "$out/results.tap" 2>/dev/null || true
 	sed -n 's/^# \(stale-[a-z0-9]*\): stale: /\1: /p' "$out/console.log" 2>/dev/null || true

@@ -4,7 +4,7 @@
 # scripts/bochs/init there: the kernel's nested VMX selftests with the stock
 # kvm-intel and again with the hooked kvm-intel + nestvirt, then nestvirt's
 # VMX selftests (boot_intel_host). boot_intel_host_tagged boots the same
-# disk's "stale" suite under the Bochs 3.0 the project builds
+# disk's "apicv" and "stale" suites under the Bochs 3.0 the project builds
 # (scripts/build-bochs.sh) with its VPID-tagged TLB on. Sourced by test.sh,
 # after common.sh.
 #
@@ -188,12 +188,13 @@ boot_intel_host() {
 	bochs_boot 2.7 default "$@"
 }
 
-# boot_intel_host_tagged KBUILD MODDIR OUTDIR: the "stale" suite of
-# scripts/bochs/init under Bochs 3.0 with BOCHS_TAGGED_TLB (translations
-# tagged by VPID and EPTP survive VM entries and exits, as on hardware), so
-# that a missing TLB flush shows as a stale read. As boot_intel_host.
+# boot_intel_host_tagged KBUILD MODDIR OUTDIR: the "apicv" and "stale"
+# suites of scripts/bochs/init under Bochs 3.0, where kvm-intel has APICv,
+# with BOCHS_TAGGED_TLB (translations tagged by VPID and EPTP survive VM
+# entries and exits, as on hardware), so that a missing TLB flush shows as
+# a stale read. As boot_intel_host.
 boot_intel_host_tagged() {
-	bochs_boot 3.0 stale "$@"
+	bochs_boot 3.0 apicv,stale "$@"
 }
 
 # bochs_boot VERSION SUITES KBUILD MODDIR OUTDIR: boots Bochs VERSION (2.7,
@@ -201,7 +202,7 @@ boot_intel_host_tagged() {
 # runs SUITES (init's "nvsuites", from the kernel command line).
 bochs_boot() {
 	local version=$1 suites=$2 kbuild=$3 moddir=$4 outdir=$5
-	local testdir=$NESTVIRT_ROOT/build/selftests/static cache=$NESTVIRT_ROOT/build/bochs/$suites
+	local testdir=$NESTVIRT_ROOT/build/selftests/static cache=$NESTVIRT_ROOT/build/bochs/${suites//,/-}
 	local img rc=0 t0=$SECONDS pid bochs3
 	local BOCHS_CMDLINE="$BOCHS_CMDLINE nvsuites=$suites"
 	rm -rf "$outdir" && mkdir -p "$outdir"
