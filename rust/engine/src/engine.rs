@@ -6,6 +6,7 @@
 //! (a vmcs12 page, a vmcb12, a capability MSR, a state blob) may be hostile,
 //! so every function here returns a verdict and never panics.
 
+pub mod apic;
 pub mod bytes;
 pub mod rule;
 pub mod state;
