@@ -6,7 +6,8 @@
 # and the score: caught / (caught + missed), timeouts counted as caught.
 # With --state, the migration-state decoder and checks instead
 # (src/state, src/bytes.rs, vmx/l1_env.rs; a few minutes); with --tags,
-# the VPID/ASID mapping (src/tags; a few minutes).
+# the VPID/ASID mapping (src/tags; a few minutes); with --apic, the VMX
+# APIC-virtualization model (src/apic; a few minutes).
 #
 # cargo-mutants walks the module tree from lib.rs and cannot follow the
 # #[path] that lets nestvirt.ko include the same engine sources, so it runs
@@ -15,11 +16,11 @@
 # are left out of that copy: they test no check logic. About 25 minutes on
 # two cores.
 #
-#   scripts/mutants.sh [--state | --tags] [OUT-DIR]   (default build/mutants)
+#   scripts/mutants.sh [--state | --tags | --apic] [OUT-DIR]   (default build/mutants)
 set -euo pipefail
 set_=checks
 case ${1:-} in
---state | --tags)
+--state | --tags | --apic)
 	set_=${1#--}
 	shift
 	;;
@@ -50,6 +51,8 @@ cp "$engine/src/engine.rs" "$work/src/engine.rs"
 cp -r "$engine/tests/common" "$work/tests/"
 if [ $set_ = state ]; then
 	tests=(state_container state_kvm state_check)
+elif [ $set_ = apic ]; then
+	tests=(apic_model)
 elif [ $set_ = tags ]; then
 	tests=(tags_model)
 	# state_container reads the named fuzz seeds (written from the
@@ -81,6 +84,8 @@ if [ $set_ = state ]; then
 	modules=(state/container state/kvm state/check state/crc32c bytes vmx/l1_env)
 elif [ $set_ = tags ]; then
 	modules=(tags/map tags/svm tags/vmx)
+elif [ $set_ = apic ]; then
+	modules=(apic/page apic/virt apic/access apic/posted)
 else
 	modules=(svm/check_controls svm/check_save svm/vmcb02 svm/entry svm/validate
 		vmx/check_controls vmx/check_guest vmx/check_guest_seg vmx/check_host

@@ -164,7 +164,6 @@ static inline void tags_host_run(struct kvm_vcpu *vcpu, struct tags_pages *p, in
 	struct nestvirt_tags t0 = tags_now(), t1;
 	int k, mapped = t0.capacity;
 	u64 flushes, before, start_ns;
-	struct ucall uc;
 
 	printf("# nestvirt tag mapping: %s (tags=%u)\n", mapped ? "on" : "off (stock KVM flushes)",
 	       t0.capacity);
@@ -211,11 +210,7 @@ static inline void tags_host_run(struct kvm_vcpu *vcpu, struct tags_pages *p, in
 	*p->leaf = (*p->leaf & ~PHYSICAL_PAGE_MASK) | p->page_c;
 	nv_run_to(vcpu, TAGS_STAGE_B);
 	*p->leaf = (*p->leaf & ~PHYSICAL_PAGE_MASK) | p->page_b;
-	vcpu_run(vcpu);
-	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == UCALL_DONE, "unexpected ucall %lu", uc.cmd);
+	nv_run_expect(vcpu, UCALL_DONE, 0);
 }
 
 /*

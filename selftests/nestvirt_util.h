@@ -258,4 +258,19 @@ static inline struct ucall nv_run_to(struct kvm_vcpu *vcpu, u64 stage)
 	return uc;
 }
 
+/* Runs the vCPU to its next ucall, which must be @cmd (with @arg for a sync). */
+static inline void nv_run_expect(struct kvm_vcpu *vcpu, u64 cmd, u64 arg)
+{
+	struct ucall uc;
+
+	vcpu_run(vcpu);
+	TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
+	if (get_ucall(vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(uc.cmd == cmd, "ucall %lu, want %lu", uc.cmd, cmd);
+	if (cmd == UCALL_SYNC)
+		TEST_ASSERT(uc.args[1] == arg, "ucall argument 0x%lx, want 0x%lx",
+			    (ulong)uc.args[1], (ulong)arg);
+}
+
 #endif /* SELFTEST_NESTVIRT_UTIL_H */

@@ -20,19 +20,10 @@
  * Under stock Bochs (full flush at every VM entry and exit) it always
  * passes and proves nothing (Documentation/nestvirt/tags.rst).
  */
-#include "nestvirt_tags_util.h"
-
-#include "vmx.h"
+#include "nestvirt_vmx_tags_util.h"
 
 #define STALE_L2	4
 #define STALE_SWITCHES	200
-
-/* INVVPID types (SDM Vol. 3C, "INVVPID") and their capability bits. */
-#define INVVPID_ADDR		0
-#define INVVPID_SINGLE		1
-#define INVVPID_ALL		2
-#define INVVPID_SINGLE_GLOBALS	3
-#define VPID_CAP_INVVPID_TYPE(t)	(1ULL << (40 + (t)))
 
 #define STAGE_MOVED		200
 
@@ -66,19 +57,6 @@ static void run_l2(int i)
 		       i, i + 1, l2_read, want, phase);
 }
 
-static void invvpid_ok(u64 type, u64 vpid, u64 gla)
-{
-	struct {
-		u64 vpid;
-		u64 gla;
-	} desc = { vpid, gla };
-	u8 fail;
-
-	__asm__ __volatile__("invvpid %1, %2\n\tsetna %0"
-			     : "=q"(fail) : "m"(desc), "r"(type) : "cc", "memory");
-	GUEST_ASSERT(!fail);
-}
-
 /* The order L1 runs its L2s in after an INVVPID. */
 static const int after_invvpid[STALE_L2] = { 1, 3, 0, 2 };
 
@@ -86,17 +64,7 @@ static void l1_guest_code(u64 types)
 {
 	int i, n, type;
 
-	GUEST_ASSERT(prepare_for_vmx_operation(l2_vmx[0]));
-	for (i = 0; i < STALE_L2; i++) {
-		GUEST_ASSERT(load_vmcs(l2_vmx[i]));
-		prepare_vmcs(l2_vmx[i], l2_guest_code);
-		vmwrite(SECONDARY_VM_EXEC_CONTROL,
-			vmreadz(SECONDARY_VM_EXEC_CONTROL) | SECONDARY_EXEC_ENABLE_VPID);
-		vmwrite(VIRTUAL_PROCESSOR_ID, i + 1);
-		if (i % 2)
-			vmwrite(GUEST_CR3, odd_cr3);
-		l2_rsp[i] = vmreadz(GUEST_RSP);
-	}
+	vmx_tags_prepare_l2s(l2_vmx, STALE_L2, l2_guest_code, l2_rsp);
 
 	/* Switches: with fewer host tags than L2s, every one reuses a tag. */
 	odd_now = VAL_B;
@@ -131,8 +99,6 @@ int main(int argc, char *argv[])
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	u64 cap, types = 0, moves = 0;
-	struct ucall uc;
-	gva_t gva;
 	int i;
 
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
@@ -144,35 +110,18 @@ int main(int argc, char *argv[])
 	for (i = INVVPID_ADDR; i <= INVVPID_SINGLE_GLOBALS; i++)
 		if (cap & VPID_CAP_INVVPID_TYPE(i))
 			types |= 1 << i;
-	for (i = 0; i < STALE_L2; i++) {
-		vcpu_alloc_vmx(vm, &gva);
-		l2_vmx[i] = (struct vmx_pages *)gva;
-	}
-	sync_global_to_guest(vm, l2_vmx);
+	vmx_tags_alloc_l2s(vm, l2_vmx, STALE_L2);
 	p = tags_setup(vm);
 	vcpu_args_set(vcpu, 1, types);
 
 	printf("# nestvirt tag mapping: tags=%u; INVVPID types offered to L1: 0x%lx\n",
 	       tags_now().capacity, types);
-	for (;;) {
-		vcpu_run(vcpu);
-		TEST_ASSERT_KVM_EXIT_REASON(vcpu, KVM_EXIT_IO);
-		switch (get_ucall(vcpu, &uc)) {
-		case UCALL_ABORT:
-			REPORT_GUEST_ASSERT(uc);
-		case UCALL_SYNC:
-			TEST_ASSERT(uc.args[1] == STAGE_MOVED, "stage %lu", uc.args[1]);
-			/* Move the odd L2s' page: B -> C -> B ... */
-			*p.leaf = (*p.leaf & ~PHYSICAL_PAGE_MASK) |
-				  (moves++ % 2 ? p.page_b : p.page_c);
-			continue;
-		case UCALL_DONE:
-			break;
-		default:
-			TEST_FAIL("unexpected ucall %lu", uc.cmd);
-		}
-		break;
+	/* One stage per INVVPID type: move the odd L2s' page, B -> C -> B ... */
+	for (i = 0; i < __builtin_popcountll(types); i++, moves++) {
+		nv_run_to(vcpu, STAGE_MOVED);
+		*p.leaf = (*p.leaf & ~PHYSICAL_PAGE_MASK) | (moves % 2 ? p.page_b : p.page_c);
 	}
+	nv_run_expect(vcpu, UCALL_DONE, 0);
 	printf("stale: %d switches between %d L2s and %lu INVVPID invalidations of a moved "
 	       "mapping: every L2 read its own current page\n", STALE_SWITCHES, STALE_L2, moves);
 	kvm_vm_free(vm);

@@ -16,12 +16,7 @@
  * show here as a stale value: nestvirt_vmx_stale_test, under the Bochs
  * with a VPID-tagged TLB, is the test that can (Documentation/nestvirt/tags.rst).
  */
-#include "nestvirt_tags_util.h"
-
-#include "vmx.h"
-
-#define INVVPID_SINGLE_CONTEXT	1
-#define INVVPID_ALL_CONTEXT	2
+#include "nestvirt_vmx_tags_util.h"
 
 static struct vmx_pages *l2_vmx[MAX_L2];
 static u64 l2_rsp[MAX_L2];
@@ -48,45 +43,21 @@ static void run_l2(int i, u64 odd_val)
 	GUEST_ASSERT_EQ(l2_read, tags_expected(i, odd_val));
 }
 
-/* INVVPID of @type for @vpid; it must succeed. */
-static void invvpid_ok(u64 type, u64 vpid)
-{
-	struct {
-		u64 vpid;
-		u64 gla;
-	} desc = { vpid, 0 };
-	u8 fail;
-
-	__asm__ __volatile__("invvpid %1, %2\n\tsetna %0"
-			     : "=q"(fail) : "m"(desc), "r"(type) : "cc", "memory");
-	GUEST_ASSERT(!fail);
-}
-
 static void l1_guest_code(void)
 {
 	int i, n;
 
-	GUEST_ASSERT(prepare_for_vmx_operation(l2_vmx[0]));
-	for (i = 0; i < MAX_L2; i++) {
-		GUEST_ASSERT(load_vmcs(l2_vmx[i]));
-		prepare_vmcs(l2_vmx[i], l2_guest_code);
-		vmwrite(SECONDARY_VM_EXEC_CONTROL,
-			vmreadz(SECONDARY_VM_EXEC_CONTROL) | SECONDARY_EXEC_ENABLE_VPID);
-		vmwrite(VIRTUAL_PROCESSOR_ID, i + 1);
-		if (i % 2)
-			vmwrite(GUEST_CR3, odd_cr3);
-		l2_rsp[i] = vmreadz(GUEST_RSP);
-	}
+	vmx_tags_prepare_l2s(l2_vmx, MAX_L2, l2_guest_code, l2_rsp);
 	tags_l1_switches(run_l2);
 	/* Flush each odd L2's VPID by INVVPID single-context. */
 	GUEST_SYNC(TAGS_STAGE_C);
 	for (i = 1; i < 4; i += 2)
-		invvpid_ok(INVVPID_SINGLE_CONTEXT, i + 1);
+		invvpid_ok(INVVPID_SINGLE, i + 1, 0);
 	for (n = 0; n < 100; n++)
 		run_l2(n % 4, VAL_C);
 	/* And every VPID by INVVPID all-context. */
 	GUEST_SYNC(TAGS_STAGE_B);
-	invvpid_ok(INVVPID_ALL_CONTEXT, 0);
+	invvpid_ok(INVVPID_ALL, 0, 0);
 	for (n = 0; n < 100; n++)
 		run_l2(n % 4, VAL_B);
 	GUEST_DONE();
@@ -96,20 +67,13 @@ int main(int argc, char *argv[])
 {
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
-	gva_t gva;
-	int i;
 
 	TEST_REQUIRE(kvm_cpu_has(X86_FEATURE_VMX));
 	vm = vm_create_with_one_vcpu(&vcpu, l1_guest_code);
 	TEST_REQUIRE((vcpu_get_msr(vcpu, MSR_IA32_VMX_PROCBASED_CTLS2) >> 32) &
 		     SECONDARY_EXEC_ENABLE_VPID);
 	TEST_REQUIRE(vcpu_get_msr(vcpu, MSR_IA32_VMX_EPT_VPID_CAP) & (1ULL << 32));
-	/* L1's addresses of each L2's VMX pages. */
-	for (i = 0; i < MAX_L2; i++) {
-		vcpu_alloc_vmx(vm, &gva);
-		l2_vmx[i] = (struct vmx_pages *)gva;
-	}
-	sync_global_to_guest(vm, l2_vmx);
+	vmx_tags_alloc_l2s(vm, l2_vmx, MAX_L2);
 	tags_main(vm, vcpu, 1, "INVVPID single-context and all-context");
 	return 0;
 }

@@ -35,6 +35,14 @@ fn vid() -> Controls {
     }
 }
 
+/// Virtual-interrupt delivery and APIC-register virtualization.
+fn arv() -> Controls {
+    Controls {
+        apic_register_virtualization: true,
+        ..vid()
+    }
+}
+
 /// TPR shadow only, with a TPR threshold.
 fn shadow(threshold: u32) -> Controls {
     Controls {
@@ -289,10 +297,7 @@ fn reads_without_register_virtualization_reach_only_vtpr() {
 #[test]
 fn reads_with_register_virtualization_follow_the_sdm_list() {
     let mut v = vapic();
-    let ctl = Controls {
-        apic_register_virtualization: true,
-        ..vid()
-    };
+    let ctl = arv();
     for off in (0..0x1000u16).step_by(0x10) {
         v.page.write32(off, u32::from(off) | 0xa000_0000);
         let got = access::mmio_read(&v, &ctl, off, 4);
@@ -319,10 +324,7 @@ fn reads_with_register_virtualization_follow_the_sdm_list() {
 #[test]
 fn accesses_beyond_the_low_four_bytes_of_a_16_byte_field_exit() {
     let v = vapic();
-    let ctl = Controls {
-        apic_register_virtualization: true,
-        ..vid()
-    };
+    let ctl = arv();
     assert!(access::mmio_read(&v, &ctl, 0x80, 4).is_ok());
     assert!(access::mmio_read(&v, &ctl, 0x83, 1).is_ok());
     assert!(
@@ -353,13 +355,7 @@ fn writes_are_virtualized_per_the_controls() {
     let cases: [(Controls, OffsetList); 3] = [
         (shadow(0), |o| o == 0x80),
         (vid(), |o| matches!(o, 0x80 | 0xb0 | 0x300)),
-        (
-            Controls {
-                apic_register_virtualization: true,
-                ..vid()
-            },
-            writable_arv,
-        ),
+        (arv(), writable_arv),
     ];
     for (ctl, listed) in cases {
         for off in (0..0x1000u16).step_by(0x10) {
@@ -477,10 +473,7 @@ fn icr_low_self_ipis_are_virtualized_and_nothing_else_is() {
 #[test]
 fn icr_high_keeps_only_its_top_byte_and_never_exits() {
     let mut v = vapic();
-    let ctl = Controls {
-        apic_register_virtualization: true,
-        ..vid()
-    };
+    let ctl = arv();
     assert_eq!(
         access::mmio_write(&mut v, &ctl, 0x310, 4, 0x1234_5678),
         Outcome::Continue
@@ -491,10 +484,7 @@ fn icr_high_keeps_only_its_top_byte_and_never_exits() {
 #[test]
 fn other_virtualized_writes_land_then_exit_trap_like() {
     let mut v = vapic();
-    let ctl = Controls {
-        apic_register_virtualization: true,
-        ..vid()
-    };
+    let ctl = arv();
     assert_eq!(
         access::mmio_write(&mut v, &ctl, 0x320, 4, 0x0001_00ef),
         exit(EXIT_APIC_WRITE, 0x320)
