@@ -15,7 +15,10 @@
 #      the selftests know, and the modules DKMS installed (modprobe);
 #   4. the emulated Intel KVM host (Bochs 2.7, VMX): the kernel's nested VMX
 #      selftests with the stock kvm-intel and again with nestvirt attached,
-#      then nestvirt's VMX selftests.
+#      then nestvirt's VMX selftests;
+#   5. Bochs 3.0 (built by the setup, APICv and a VPID-tagged TLB): the
+#      kernel's APIC selftests stock and attached, and the VPID mapping's
+#      staleness test (it must fail when the mapping's flushes are skipped).
 # Prints kselftest TAP, a summary and the phase timings. Exits non-zero when
 # anything fails.
 set -uo pipefail

@@ -792,3 +792,46 @@ proptest! {
         prop_assert_eq!(pid, posted::Descriptor::default());
     }
 }
+
+// ---- boundaries mutation testing asked for ----------------------------------
+
+#[test]
+fn apic_access_qualification_is_the_offset_and_the_access_type() {
+    // Bits 11:0 the offset, bits 15:12 the access type: 0 linear read, 1
+    // linear write.
+    let mut v = vapic();
+    assert_eq!(
+        access::mmio_read(&v, &vid(), 0x3a4, 4),
+        Err(exit(EXIT_APIC_ACCESS, 0x3a4))
+    );
+    assert_eq!(
+        access::mmio_write(&mut v, &vid(), 0x3a4, 4, 0),
+        exit(EXIT_APIC_ACCESS, 0x13a4)
+    );
+}
+
+#[test]
+fn cr8_takes_every_value_up_to_15() {
+    let mut v = vapic();
+    assert_eq!(access::mov_to_cr8(&mut v, &vid(), 0xf), Outcome::Continue);
+    assert_eq!(v.vtpr(), 0xf0);
+}
+
+#[test]
+fn partial_reads_return_only_their_bytes() {
+    let mut v = vapic();
+    set_vtpr(&mut v, 0x1234_5670);
+    assert_eq!(access::mmio_read(&v, &vid(), 0x80, 1), Ok(0x70));
+    assert_eq!(access::mmio_read(&v, &vid(), 0x80, 2), Ok(0x5670));
+    assert_eq!(access::mmio_read(&v, &vid(), 0x81, 3), Ok(0x12_3456));
+}
+
+#[test]
+fn an_access_must_end_within_the_fields_low_four_bytes() {
+    let v = vapic();
+    assert!(access::mmio_read(&v, &vid(), 0x81, 3).is_ok());
+    assert!(access::mmio_read(&v, &vid(), 0x81, 4).is_err());
+    assert!(access::mmio_read(&v, &vid(), 0x83, 2).is_err());
+    // Past the page: never virtualized.
+    assert!(access::mmio_read(&v, &vid(), 0x1080, 4).is_err());
+}

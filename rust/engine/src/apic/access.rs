@@ -35,9 +35,10 @@ pub fn mov_to_cr8<P: ApicPage>(vapic: &mut VirtualApic<P>, ctl: &Controls, value
 /// can be virtualized at all: the TPR shadow on, at most 32 bits, and
 /// entirely within the low 4 bytes of a naturally aligned 16-byte
 /// region. (Instruction fetches, and a second access by an operation that
-/// already had a write virtualized, always exit; the caller knows those.)
+/// already had a write virtualized, always exit; the caller knows those.
+/// Offsets past the page match no register of the lists, so they exit.)
 fn virtualizable(ctl: &Controls, offset: u16, size: u16) -> bool {
-    ctl.use_tpr_shadow && (1..=4).contains(&size) && offset < 0x1000 && (offset & 0xf) + size <= 4
+    ctl.use_tpr_shadow && (1..=4).contains(&size) && (offset & 0xf) + size <= 4
 }
 
 /// Whether a read of the register at 16-byte aligned `reg` is virtualized
