@@ -10,7 +10,7 @@
 
 #include "vmx_nestvirt_common.h"
 
-#define NV_MAX_CHANGES	6
+#define NV_MAX_CHANGES	8
 
 /* A field change: field = ((field & and) | or) ^ xor. */
 struct nv_change {

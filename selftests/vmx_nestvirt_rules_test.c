@@ -52,6 +52,7 @@ struct row {
 	struct nv_change c[NV_MAX_CHANGES];
 	struct nv_result want;
 	bool kvm_rejects_at_hook;		/* KVM's VMfail, seen by the hook */
+	bool apicv;				/* needs L1 offered APICv (skipped if not) */
 };
 
 #define KEEP		(~0ull)
@@ -78,6 +79,24 @@ struct row {
 #define HOST_EXIT_33_FREE { RES_VMFAIL, 8 }
 #define CTL_FAIL { RES_VMFAIL, 7 }
 #define EPT_ON { SECONDARY_VM_EXEC_CONTROL, KEEP, SECONDARY_EXEC_ENABLE_EPT }
+/*
+ * APIC virtualization. Page addresses are offsets into a page main()
+ * allocates (the virtual-APIC page, the posted-interrupt descriptor's).
+ */
+#define TPR_SHADOW_ON { CPU_BASED_VM_EXEC_CONTROL, KEEP, CPU_BASED_TPR_SHADOW }
+#define TPR_SHADOW_SECONDARY_ON { CPU_BASED_VM_EXEC_CONTROL, KEEP, \
+				  CPU_BASED_TPR_SHADOW | CPU_BASED_ACTIVATE_SECONDARY_CONTROLS }
+#define VAPIC_PAGE(off) { VIRTUAL_APIC_PAGE_ADDR, 0, off }
+#define VID_ON { SECONDARY_VM_EXEC_CONTROL, KEEP, SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY }
+#define EXT_INTR_ON { PIN_BASED_VM_EXEC_CONTROL, KEEP, PIN_BASED_EXT_INTR_MASK }
+#define PI_PIN_ON { PIN_BASED_VM_EXEC_CONTROL, KEEP, PIN_BASED_EXT_INTR_MASK | PIN_BASED_POSTED_INTR }
+#define ACK_INTR_ON { VM_EXIT_CONTROLS, KEEP, VM_EXIT_ACK_INTR_ON_EXIT }
+#define PI_NV(v) { POSTED_INTR_NV, 0, v }
+#define PI_DESC(off) { POSTED_INTR_DESC_ADDR, 0, off }
+#define TPR_THRESHOLD_RSVD { TPR_THRESHOLD, 0, 0x10 }
+/* Posted interrupts with all they need: 7 changes. */
+#define PI_ALL(nv, desc) TPR_SHADOW_SECONDARY_ON, VAPIC_PAGE(0), VID_ON, PI_PIN_ON, ACK_INTR_ON, \
+			 PI_NV(nv), PI_DESC(desc)
 
 /*
  * Rows with no rule are the rules' guards: the same field invalid where
@@ -189,6 +208,36 @@ static struct row rows[] = {
 	{ "guest_link_align", { "VMX-GUEST-LINK-ALIGN" }, GUEST,
 	  1, { LINK_MISALIGNED },
 	  { RES_EXIT, EXIT_FAILED_ENTRY(EXIT_REASON_INVALID_STATE), 4 } },
+	/* The virtual-APIC page and the TPR threshold (TPR shadow alone). */
+	{ "guard_tpr_shadow", {}, CTL, 2, { TPR_SHADOW_ON, VAPIC_PAGE(0) }, L2_RUNS },
+	{ "ctl_vapic_align", { "VMX-CTL-VAPIC-ALIGN" }, CTL,
+	  2, { TPR_SHADOW_ON, VAPIC_PAGE(0x800) }, CTL_FAIL, true },
+	{ "ctl_tpr_threshold_rsvd", { "VMX-CTL-TPR-THRESHOLD-RSVD" }, CTL,
+	  3, { TPR_SHADOW_ON, VAPIC_PAGE(0), TPR_THRESHOLD_RSVD }, CTL_FAIL, true },
+	/*
+	 * Virtual-interrupt delivery and posted interrupts: L1 has them only
+	 * where L0 has APICv (the Bochs 3.0 host); skipped elsewhere.
+	 */
+	{ "guard_tpr_threshold_rsvd_with_vid", {}, CTL,
+	  5, { TPR_SHADOW_SECONDARY_ON, VAPIC_PAGE(0), VID_ON, EXT_INTR_ON, TPR_THRESHOLD_RSVD },
+	  L2_RUNS, .apicv = true },
+	{ "ctl_vid_ext_intr", { "VMX-CTL-VID-EXT-INTR" }, CTL,
+	  3, { TPR_SHADOW_SECONDARY_ON, VAPIC_PAGE(0), VID_ON }, CTL_FAIL, true, true },
+	{ "ctl_vid_tpr_shadow", { "VMX-CTL-VID-TPR-SHADOW" }, CTL,
+	  3, { SECONDARY_ON, VID_ON, EXT_INTR_ON }, CTL_FAIL, true, true },
+	/* The descriptor 64-byte aligned, not page aligned: valid (SDM). */
+	{ "guard_pi_desc_64_aligned", {}, CTL, 7, { PI_ALL(0xf2, 0x40) }, L2_RUNS, .apicv = true },
+	{ "ctl_pi_desc_align", { "VMX-CTL-PI-DESC-ALIGN" }, CTL,
+	  7, { PI_ALL(0xf2, 0x20) }, CTL_FAIL, true, true },
+	{ "ctl_pi_nv_rsvd", { "VMX-CTL-PI-NV-RSVD" }, CTL,
+	  7, { PI_ALL(0x1f2, 0x40) }, CTL_FAIL, true, true },
+	{ "ctl_pi_ack_intr", { "VMX-CTL-PI-ACK-INTR" }, CTL,
+	  8, { PI_ALL(0xf2, 0x40), { VM_EXIT_CONTROLS, ~(u64)VM_EXIT_ACK_INTR_ON_EXIT, 0 } },
+	  CTL_FAIL, true, true },
+	{ "ctl_pi_vid", { "VMX-CTL-PI-VID" }, CTL,
+	  8, { PI_ALL(0xf2, 0x40),
+	       { SECONDARY_VM_EXEC_CONTROL, ~(u64)SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY, 0 } },
+	  CTL_FAIL, true, true },
 	{ "order_controls_before_host", { "VMX-CTL-PIN-ALLOWED0", "VMX-HOST-CR4-FIXED0" },
 	  CTL | HOST, 2, { PIN_CLEAR_DEFAULT1, HOST_CR4_NO_VMXE }, { RES_VMFAIL, 7 }, true },
 	{ "order_host_before_guest", { "VMX-HOST-CR4-FIXED0", "VMX-GUEST-LINK-ALIGN" },
@@ -198,6 +247,8 @@ static struct row rows[] = {
 static struct kvm_vm *vm;
 static struct kvm_vcpu *vcpu;
 static u32 nr_rules;
+/* Whether L1 is offered virtual-interrupt delivery and posted interrupts. */
+static bool l1_has_apicv;
 
 /* One VMLAUNCH of the valid vmcs12 with @r's changes. */
 static struct nv_result launch(const struct row *r)
@@ -223,6 +274,11 @@ static void check_row(const struct row *r, u32 mode)
 	u64 want_growth[512] = {};
 
 	TEST_ASSERT(nr_rules <= 512, "%u rules", nr_rules);
+	if (r->apicv && !l1_has_apicv) {
+		ksft_test_result_skip("%s/%s: L1 has no APICv controls (L0 without APICv)\n",
+				      r->name, mode_name[mode]);
+		return;
+	}
 	set_modes(r->classes, mode);
 	for (int i = 0; i < NV_MAX_CHANGES && r->rules[i]; i++) {
 		int idx = nestvirt_rule_index(r->rules[i]);
@@ -262,6 +318,24 @@ static void check_row(const struct row *r, u32 mode)
 	ksft_test_result_pass("%s/%s\n", r->name, mode_name[mode]);
 }
 
+/*
+ * The rows' virtual-APIC and posted-interrupt descriptor addresses are
+ * offsets into pages of L1's memory: make them addresses.
+ */
+static void place_apicv_pages(void)
+{
+	gpa_t vapic = addr_gva2gpa(vm, vm_alloc_page(vm));
+	gpa_t pid = addr_gva2gpa(vm, vm_alloc_page(vm));
+
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++)
+		for (u32 j = 0; j < rows[i].n; j++) {
+			if (rows[i].c[j].field == VIRTUAL_APIC_PAGE_ADDR)
+				rows[i].c[j].or += vapic;
+			if (rows[i].c[j].field == POSTED_INTR_DESC_ADDR)
+				rows[i].c[j].or += pid;
+		}
+}
+
 int main(int argc, char *argv[])
 {
 	u32 saved_modes[NESTVIRT_VMX_NR_CLASSES];
@@ -286,6 +360,13 @@ int main(int argc, char *argv[])
 			rows[i].c[0].or = cr3_targets;
 	}
 	ksft_print_msg("L1's IA32_VMX_MISC allows %lu CR3-target values\n", cr3_targets);
+	l1_has_apicv = (vcpu_get_msr(vcpu, MSR_IA32_VMX_TRUE_PINBASED_CTLS) >> 32 &
+			PIN_BASED_POSTED_INTR) &&
+		       (vcpu_get_msr(vcpu, MSR_IA32_VMX_PROCBASED_CTLS2) >> 32 &
+			SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY);
+	ksft_print_msg("L1 %s virtual-interrupt delivery and posted interrupts\n",
+		       l1_has_apicv ? "has" : "has no");
+	place_apicv_pages();
 
 	check_row(&rows[0], NESTVIRT_MODE_ENFORCE);
 	for (size_t i = 1; i < ARRAY_SIZE(rows); i++) {

@@ -835,3 +835,17 @@ fn an_access_must_end_within_the_fields_low_four_bytes() {
     // Past the page: never virtualized.
     assert!(access::mmio_read(&v, &vid(), 0x1080, 4).is_err());
 }
+
+#[test]
+fn without_virtual_interrupt_delivery_nothing_is_recognized() {
+    // Found by the fuzz target: a recognition left from before must not
+    // survive a VM entry without the control.
+    let mut v = vapic();
+    v.rvi = 0x80;
+    assert!(v.evaluate_pending(&vid()));
+    assert!(!v.evaluate_pending(&shadow(0)));
+    assert!(v.evaluate_pending(&vid()));
+    assert_eq!(v.vm_entry(&shadow(0)), Outcome::Continue);
+    assert!(!v.recognized);
+    assert_eq!(v.deliver(), None);
+}

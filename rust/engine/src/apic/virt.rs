@@ -156,9 +156,13 @@ impl<P: ApicPage> VirtualApic<P> {
 
     /// Evaluation of pending virtual interrupts: a virtual interrupt is
     /// recognized when "interrupt-window exiting" is 0 and RVI[7:4] >
-    /// VPPR[7:4]; otherwise none is. Returns whether one is.
+    /// VPPR[7:4]; otherwise none is. Returns whether one is. Without
+    /// virtual-interrupt delivery there are no virtual interrupts: the SDM
+    /// evaluates only with it, and so, whoever calls it, does the model.
     pub fn evaluate_pending(&mut self, ctl: &Controls) -> bool {
-        self.recognized = !ctl.interrupt_window_exiting && self.rvi >> 4 > self.vppr() >> 4;
+        self.recognized = ctl.virtual_interrupt_delivery
+            && !ctl.interrupt_window_exiting
+            && self.rvi >> 4 > self.vppr() >> 4;
         self.recognized
     }
 
@@ -236,8 +240,11 @@ impl<P: ApicPage> VirtualApic<P> {
         if ctl.virtual_interrupt_delivery {
             self.ppr_virtualization();
             self.evaluate_pending(ctl);
-            Outcome::Continue
-        } else if ctl.use_tpr_shadow {
+            return Outcome::Continue;
+        }
+        // No virtual-interrupt delivery: nothing is recognized.
+        self.recognized = false;
+        if ctl.use_tpr_shadow {
             self.tpr_virtualization(ctl)
         } else {
             Outcome::Continue
