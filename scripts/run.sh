@@ -104,6 +104,8 @@ run_intel_tagged() {
 	boot_intel_host_tagged "$KBUILD" "$NV_MODDIR" "$out" || rc=$?
 	echo "--- the kernel's APIC selftests, kvm-intel with enable_apicv=Y, stock and with nestvirt enforcing:"
 	grep -E '^(ok|not ok) [0-9]+ apicv-[a-z]+/[a-z_0-9]+_test' "$out/results.tap" 2>/dev/null || true
+	echo "--- nestvirt's APIC-virtualization rule rows (enforce, audit, off; L1 offered APICv by KVM here):"
+	sed -n 's/^# apicv-rules: //p' "$out/console.log" 2>/dev/null || true
 	echo "--- 4 L2s, VPIDs 1-4, one virtual address on two pages; switches and each INVVPID type of a moved mapping:"
 	grep -E '^(ok|not ok) [0-9]+ stale' "$out/results.tap" 2>/dev/null || true
 	sed -n 's/^# \(stale-[a-z0-9]*\): stale: /\1: /p' "$out/console.log" 2>/dev/null || true

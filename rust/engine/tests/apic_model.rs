@@ -849,3 +849,69 @@ fn without_virtual_interrupt_delivery_nothing_is_recognized() {
     assert!(!v.recognized);
     assert_eq!(v.deliver(), None);
 }
+
+#[test]
+fn x2apic_writes_fill_exactly_their_eight_bytes() {
+    let mut v = vapic();
+    for off in [0x7c, 0x84, 0x200, 0x3ec, 0x3f4, 0xfc0] {
+        v.page.write32(off, 0xffff_ffff);
+    }
+    assert_eq!(
+        access::wrmsr(&mut v, &x2(false), 0x808, 0x20),
+        Some(Outcome::Continue)
+    );
+    assert_eq!(
+        access::wrmsr(&mut v, &x2(false), 0x83f, 0x41),
+        Some(Outcome::Continue)
+    );
+    // The upper halves are cleared, nothing around them touched.
+    assert_eq!((v.page.read32(0x84), v.page.read32(0x3f4)), (0, 0));
+    assert_eq!((v.page.read32(0x3f0), v.vtpr()), (0x41, 0x20));
+    for off in [0x7c, 0x200, 0x3ec, 0xfc0] {
+        assert_eq!(v.page.read32(off), 0xffff_ffff, "offset {off:#x}");
+    }
+}
+
+#[test]
+fn posting_sets_on_and_posting_twice_keeps_the_vector() {
+    let mut pid = posted::Descriptor::default();
+    assert!(!pid.on());
+    assert!(pid.post(0x45));
+    assert!(pid.on());
+    assert!(!pid.post(0x45));
+    assert_eq!(pid.highest(), Some(0x45));
+}
+
+#[test]
+fn each_control_bit_sets_exactly_its_field() {
+    let on = |c: Controls| {
+        [
+            c.use_tpr_shadow,
+            c.virtualize_apic_accesses,
+            c.virtualize_x2apic_mode,
+            c.apic_register_virtualization,
+            c.virtual_interrupt_delivery,
+            c.process_posted_interrupts,
+            c.interrupt_window_exiting,
+        ]
+    };
+    let activate = 1 << 31;
+    let cases: [(u32, u32, u32, usize); 7] = [
+        (0, 1 << 21, 0, 0),
+        (0, activate, 1 << 0, 1),
+        (0, activate, 1 << 4, 2),
+        (0, activate, 1 << 8, 3),
+        (0, activate, 1 << 9, 4),
+        (1 << 7, 0, 0, 5),
+        (0, 1 << 2, 0, 6),
+    ];
+    for (pin, proc, proc2, field) in cases {
+        let got = on(Controls::from_vmcs(pin, proc, proc2, 0, [0; 4], 0));
+        let mut want = [false; 7];
+        want[field] = true;
+        assert_eq!(got, want, "pin {pin:#x} proc {proc:#x} proc2 {proc2:#x}");
+    }
+    // Every other bit: nothing.
+    let none = Controls::from_vmcs(!(1 << 7), !((1 << 21) | (1 << 2)), 0, 0, [0; 4], 0);
+    assert_eq!(on(none), [false; 7]);
+}
