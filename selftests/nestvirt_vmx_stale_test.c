@@ -45,13 +45,8 @@ static void run_l2(int i)
 {
 	u64 want = tags_expected(i, odd_now);
 
-	GUEST_ASSERT(!vmptrld(l2_vmx[i]->vmcs_gpa));
-	vmwrite(GUEST_RIP, (u64)l2_guest_code);
-	vmwrite(GUEST_RSP, l2_rsp[i]);
 	l2_read = 0;
-	GUEST_ASSERT(!(launched[i] ? vmresume() : vmlaunch()));
-	launched[i] = true;
-	GUEST_ASSERT_EQ(vmreadz(VM_EXIT_REASON), EXIT_REASON_VMCALL);
+	vmx_tags_switch(l2_vmx[i], &launched[i], l2_guest_code, l2_rsp[i]);
 	__GUEST_ASSERT(l2_read == want,
 		       "stale translation: L2 %d (VPID %d) read 0x%lx, want 0x%lx, phase %d",
 		       i, i + 1, l2_read, want, phase);

@@ -33,13 +33,8 @@ static void l2_guest_code(void)
 /* One switch to L2 @i: VMPTRLD, VMLAUNCH or VMRESUME, check what it read. */
 static void run_l2(int i, u64 odd_val)
 {
-	GUEST_ASSERT(!vmptrld(l2_vmx[i]->vmcs_gpa));
-	vmwrite(GUEST_RIP, (u64)l2_guest_code);
-	vmwrite(GUEST_RSP, l2_rsp[i]);
 	l2_read = 0;
-	GUEST_ASSERT(!(launched[i] ? vmresume() : vmlaunch()));
-	launched[i] = true;
-	GUEST_ASSERT_EQ(vmreadz(VM_EXIT_REASON), EXIT_REASON_VMCALL);
+	vmx_tags_switch(l2_vmx[i], &launched[i], l2_guest_code, l2_rsp[i]);
 	GUEST_ASSERT_EQ(l2_read, tags_expected(i, odd_val));
 }
 

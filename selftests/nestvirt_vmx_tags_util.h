@@ -39,6 +39,21 @@ static inline void vmx_tags_prepare_l2s(struct vmx_pages **l2, int n, void (*cod
 	}
 }
 
+/*
+ * L1: one switch to @l2 (VMPTRLD, then VMLAUNCH the first time, VMRESUME
+ * after) running @code on the stack @rsp, which must end with its VMCALL.
+ */
+static inline void vmx_tags_switch(struct vmx_pages *l2, bool *launched, void (*code)(void),
+				   u64 rsp)
+{
+	GUEST_ASSERT(!vmptrld(l2->vmcs_gpa));
+	vmwrite(GUEST_RIP, (u64)code);
+	vmwrite(GUEST_RSP, rsp);
+	GUEST_ASSERT(!(*launched ? vmresume() : vmlaunch()));
+	*launched = true;
+	GUEST_ASSERT_EQ(vmreadz(VM_EXIT_REASON), EXIT_REASON_VMCALL);
+}
+
 /* L1: INVVPID of @type for @vpid (and @gla); it must succeed. */
 static inline void invvpid_ok(u64 type, u64 vpid, u64 gla)
 {
